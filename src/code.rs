@@ -1,0 +1,132 @@
+//! User codes as people type them: RFC 8628 §6.1 says to accept any case, with or without the
+//! dash, with spaces and punctuation. PingOne's codes are `XXXX-XXXX`, upper-case letters and
+//! digits. This module turns whatever was typed (or pasted, a whole verification link included)
+//! into that canonical form, or says precisely why it cannot.
+
+use std::fmt;
+
+/// How many significant characters a PingOne user code has.
+pub const CODE_LEN: usize = 8;
+
+/// A user code in canonical form: eight upper-case letters or digits.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct UserCode(String);
+
+/// Why typed text is not a user code. Each variant is something the person can act on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CodeError {
+    /// Nothing but spaces and punctuation.
+    Empty,
+    /// Fewer than eight letters and digits; carries how many there are.
+    TooShort(usize),
+    /// More than eight letters and digits; carries how many there are.
+    TooLong(usize),
+    /// A character that is neither a letter, a digit nor a separator.
+    BadCharacter(char),
+}
+
+impl UserCode {
+    /// Reads a user code as a person typed or pasted it.
+    ///
+    /// Accepts any case, dashes, spaces and other separators, and a full verification link
+    /// carrying `user_code=…` in its query.
+    pub fn parse(input: &str) -> Result<Self, CodeError> {
+        let linked = from_link(input);
+        let input = linked.as_deref().unwrap_or(input);
+        let mut code = String::with_capacity(CODE_LEN);
+        let mut count = 0;
+        for c in input.chars() {
+            if c.is_ascii_alphanumeric() {
+                count += 1;
+                if count <= CODE_LEN {
+                    code.push(c.to_ascii_uppercase());
+                }
+            } else if !is_separator(c) {
+                return Err(CodeError::BadCharacter(c));
+            }
+        }
+        match count {
+            0 => Err(CodeError::Empty),
+            n if n < CODE_LEN => Err(CodeError::TooShort(n)),
+            n if n > CODE_LEN => Err(CodeError::TooLong(n)),
+            _ => Ok(UserCode(code)),
+        }
+    }
+
+    /// The code as PingOne shows it and expects it: `XXXX-XXXX`.
+    pub fn formatted(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl fmt::Display for UserCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (a, b) = self.0.split_at(CODE_LEN / 2);
+        write!(f, "{a}-{b}")
+    }
+}
+
+/// Separators people put in codes: white space (including the no-break kinds phones insert),
+/// dashes of every width, dots, underscores and the like.
+fn is_separator(c: char) -> bool {
+    c.is_whitespace()
+        || matches!(
+            c,
+            '-' | '‐' | '‑' | '‒' | '–' | '—' | '−' | '_' | '.' | '·' | '/' | ':' | ','
+        )
+}
+
+/// The `user_code` value of a pasted link (`https://…/device?user_code=ABCD-EFGH`), if any.
+fn from_link(input: &str) -> Option<String> {
+    let query = input.trim().split_once('?')?.1;
+    crate::query::Query::parse(query).user_code
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_every_spelling_people_use() {
+        let cases = [
+            "GKHF-JQBC",
+            "gkhf-jqbc",
+            "gkhf jqbc",
+            "GKHFJQBC",
+            "  gKhF - jQbC  ",
+            "GK HF JQ BC",
+            "gkhf\u{00a0}jqbc",
+            "gkhf–jqbc",
+            "gkhf_jqbc",
+            "gkhf.jqbc",
+            "https://example.com/device?user_code=gkhf-jqbc",
+            "https://example.com/device?foo=1&user_code=GKHF%20JQBC&x=2",
+            "example.com/device?user_code=GKHFJQBC#top",
+        ];
+        for input in cases {
+            let code = UserCode::parse(input).unwrap_or_else(|e| panic!("{input:?}: {e:?}"));
+            assert_eq!(code.formatted(), "GKHF-JQBC", "{input:?}");
+        }
+    }
+
+    #[test]
+    fn keeps_digits() {
+        assert_eq!(UserCode::parse("bvkv 2gz2").map(|c| c.to_string()), Ok("BVKV-2GZ2".into()));
+    }
+
+    #[test]
+    fn says_why_a_code_is_not_one() {
+        let cases = [
+            ("", CodeError::Empty),
+            (" - ", CodeError::Empty),
+            ("GKHF", CodeError::TooShort(4)),
+            ("GKHF-JQB", CodeError::TooShort(7)),
+            ("GKHF-JQBCX", CodeError::TooLong(9)),
+            ("GKHF+JQBC", CodeError::BadCharacter('+')),
+            ("GKHF-JQBÇ", CodeError::BadCharacter('Ç')),
+        ];
+        for (input, want) in cases {
+            assert_eq!(UserCode::parse(input), Err(want), "{input:?}");
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! The `/device` verification page of the OAuth 2.0 Device Authorization Grant (RFC 8628) for
+//! PingOne.
+//!
+//! Pure logic (codes, configuration, the address bar) lives in Leptos-free modules with native
+//! tests; `app` wires it to the screen.
+
+pub mod api;
+pub mod app;
+pub mod code;
+pub mod config;
+pub mod pages;
+pub mod query;
+pub mod text;

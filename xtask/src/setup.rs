@@ -1,0 +1,214 @@
+//! `cargo xtask setup`: installs what building and testing the page needs, from the package
+//! registries only (crates.io, npm, Debian), never from GitHub. Idempotent: each tool's version is
+//! checked first and only what is missing or wrong is installed.
+
+use std::path::PathBuf;
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::project::{self, output, sh};
+
+/// Trunk's newest release (0.22) needs a newer rustc than these machines have; 0.21 builds with
+/// rustc 1.81 and later.
+const TRUNK_VERSION: &str = "0.21.14";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// The installed tools, and how to run them.
+pub struct Tools {
+    path: std::ffi::OsString,
+    /// ChromeDriver, for wasm-bindgen-test and the end-to-end suite.
+    pub chromedriver: PathBuf,
+    /// Chromium.
+    pub chromium: PathBuf,
+}
+
+impl Tools {
+    /// A command for a tool, with the project's tools first on PATH.
+    pub fn command(&self, program: &str) -> Command {
+        let mut cmd = Command::new(program);
+        cmd.env("PATH", &self.path);
+        cmd
+    }
+}
+
+/// The versions Trunk.toml pins.
+struct Pins {
+    wasm_bindgen: String,
+    wasm_opt: String,
+}
+
+fn pins() -> Result<Pins> {
+    let path = project::root().join("Trunk.toml");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let doc: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;
+    let tool = |key: &str| -> Result<String> {
+        doc.get("tools")
+            .and_then(|t| t.get(key))
+            .and_then(|v| v.as_str())
+            .map(str::to_owned)
+            .with_context(|| format!("Trunk.toml has no [tools] {key} pin"))
+    };
+    if doc.get("build").and_then(|b| b.get("offline")).and_then(|v| v.as_bool()) != Some(true) {
+        bail!("Trunk.toml must set offline = true under [build]: Trunk may not download tools");
+    }
+    Ok(Pins {
+        wasm_bindgen: tool("wasm_bindgen")?,
+        wasm_opt: tool("wasm_opt")?,
+    })
+}
+
+/// The `wasm-bindgen` version Cargo.lock pins; the CLI must match it exactly.
+fn locked_wasm_bindgen() -> Result<String> {
+    let path = project::root().join("Cargo.lock");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let lock: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;
+    lock.get("package")
+        .and_then(|p| p.as_array())
+        .into_iter()
+        .flatten()
+        .find(|p| p.get("name").and_then(|n| n.as_str()) == Some("wasm-bindgen"))
+        .and_then(|p| p.get("version"))
+        .and_then(|v| v.as_str())
+        .map(str::to_owned)
+        .context("Cargo.lock has no wasm-bindgen package")
+}
+
+/// Checks and installs everything; returns how to run the tools.
+pub fn run() -> Result<Tools> {
+    println!("== setup");
+    let pins = pins()?;
+    let locked = locked_wasm_bindgen()?;
+    if pins.wasm_bindgen != locked {
+        bail!(
+            "Trunk.toml pins wasm_bindgen = \"{}\" but Cargo.lock has wasm-bindgen {locked}: \
+             set the pin to {locked}",
+            pins.wasm_bindgen
+        );
+    }
+    let binaryen_bin = project::tools_dir().join("binaryen/node_modules/.bin");
+    let tools = Tools {
+        path: project::path_with(&[binaryen_bin.clone(), project::cargo_bin()])?,
+        chromedriver: PathBuf::from("/usr/bin/chromedriver"),
+        chromium: PathBuf::from("/usr/bin/chromium"),
+    };
+
+    wasm_target()?;
+    cargo_tool(&tools, "trunk", "trunk", TRUNK_VERSION, &format!("trunk {TRUNK_VERSION}"))?;
+    cargo_tool(
+        &tools,
+        "wasm-bindgen",
+        "wasm-bindgen-cli",
+        &locked,
+        &format!("wasm-bindgen {locked}"),
+    )?;
+    cargo_tool(
+        &tools,
+        "wasm-bindgen-test-runner",
+        "wasm-bindgen-cli",
+        &locked,
+        &format!("wasm-bindgen-test-runner {locked}"),
+    )?;
+    wasm_opt(&tools, &pins.wasm_opt, &binaryen_bin)?;
+    browser(&tools)?;
+    println!("== setup: all tools present");
+    Ok(tools)
+}
+
+fn wasm_target() -> Result<()> {
+    let installed = output(Command::new("rustup").args(["target", "list", "--installed"]))
+        .context("rustup is needed (https://rustup.rs): `rustup target list` failed")?;
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        println!("ok   rust target {WASM_TARGET}");
+        return Ok(());
+    }
+    sh(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+/// Installs a cargo-installed tool unless `program --version` already prints `want`.
+fn cargo_tool(tools: &Tools, program: &str, krate: &str, version: &str, want: &str) -> Result<()> {
+    let found = output(tools.command(program).arg("--version"));
+    if found.as_deref() == Some(want) {
+        println!("ok   {want}");
+        return Ok(());
+    }
+    println!(
+        "need {want} (found: {})",
+        found.as_deref().unwrap_or("nothing")
+    );
+    let locked = sh(tools
+        .command("cargo")
+        .args(["install", "--locked", krate, "--version", version]));
+    if let Err(error) = locked {
+        // A crate's lock file can name a dependency version the registry no longer serves
+        // (wasm-bindgen-cli 0.2.130 locks a webpki-roots that was pulled): resolve afresh.
+        println!("--locked install failed ({error:#}); retrying with a fresh resolution");
+        sh(tools
+            .command("cargo")
+            .args(["install", "--force", krate, "--version", version]))?;
+    }
+    let found = output(tools.command(program).arg("--version"));
+    if found.as_deref() != Some(want) {
+        bail!("installed {krate} {version}, but `{program} --version` says {found:?}");
+    }
+    Ok(())
+}
+
+/// wasm-opt from the npm package `binaryen` (Debian's is years old), into `.tools/`.
+fn wasm_opt(tools: &Tools, pin: &str, bin: &std::path::Path) -> Result<()> {
+    let number = pin
+        .strip_prefix("version_")
+        .with_context(|| format!("Trunk.toml wasm_opt pin {pin:?} is not version_N"))?;
+    let exe = bin.join("wasm-opt");
+    let want = format!("wasm-opt version {number} ({pin})");
+    let found = output(Command::new(&exe).arg("--version"));
+    if found.as_deref() == Some(want.as_str()) {
+        println!("ok   {want}");
+        return Ok(());
+    }
+    println!("need {want} (found: {})", found.as_deref().unwrap_or("nothing"));
+    if output(Command::new("npm").arg("--version")).is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    let prefix = project::tools_dir().join("binaryen");
+    std::fs::create_dir_all(&prefix).with_context(|| format!("creating {}", prefix.display()))?;
+    sh(tools
+        .command("npm")
+        .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
+        .arg(&prefix)
+        .arg(format!("binaryen@{number}")))?;
+    let found = output(Command::new(&exe).arg("--version"));
+    if found.as_deref() != Some(want.as_str()) {
+        bail!("installed binaryen@{number}, but {} says {found:?}", exe.display());
+    }
+    Ok(())
+}
+
+fn browser(tools: &Tools) -> Result<()> {
+    let chromium = output(Command::new(&tools.chromium).arg("--version"));
+    let driver = output(Command::new(&tools.chromedriver).arg("--version"));
+    if let (Some(chromium), Some(driver)) = (&chromium, &driver) {
+        println!("ok   {chromium}; {}", driver.split(" (").next().unwrap_or(driver));
+        return Ok(());
+    }
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+fn apt_install(packages: &[&str]) -> Result<()> {
+    let root = output(Command::new("id").arg("-u")).as_deref() == Some("0");
+    let sudo = |args: &[&str]| {
+        let mut cmd = if root {
+            Command::new(args[0])
+        } else {
+            let mut c = Command::new("sudo");
+            c.arg(args[0]);
+            c
+        };
+        cmd.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd
+    };
+    sh(&mut sudo(&["apt-get", "update", "-q"]))?;
+    let mut install = sudo(&["apt-get", "install", "-y", "-q"]);
+    install.args(packages);
+    sh(&mut install)
+}

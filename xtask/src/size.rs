@@ -1,0 +1,74 @@
+//! The page's weight as a phone downloads it: every dist file compressed with brotli (quality 11,
+//! as a static host or CDN would precompress), and the budget the total must stay under.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+/// The whole page, compressed, must stay under this many bytes.
+pub const BUDGET_BYTES: u64 = 100_000;
+
+/// One dist file's weight.
+pub struct FileSize {
+    /// Path relative to dist.
+    pub name: String,
+    /// Bytes on disk.
+    pub raw: u64,
+    /// Bytes after brotli -q 11.
+    pub brotli: u64,
+}
+
+/// Every file under `dist`, sorted by name; precompressed siblings (`.br`, `.gz`) are skipped.
+pub fn measure(dist: &Path) -> Result<Vec<FileSize>> {
+    let mut files = Vec::new();
+    walk(dist, &mut files)?;
+    files.sort();
+    files
+        .into_iter()
+        .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("br" | "gz")))
+        .map(|path| {
+            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let name = path.strip_prefix(dist).unwrap_or(&path).display().to_string();
+            Ok(FileSize {
+                name,
+                raw: bytes.len() as u64,
+                brotli: brotli_len(&bytes)?,
+            })
+        })
+        .collect()
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
+        let path = entry.with_context(|| format!("reading {}", dir.display()))?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            out.push(path);
+        }
+    }
+    Ok(())
+}
+
+/// Compressed size at brotli's best setting.
+pub fn brotli_len(bytes: &[u8]) -> Result<u64> {
+    let mut out = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
+        writer.write_all(bytes).context("brotli")?;
+    }
+    Ok(out.len() as u64)
+}
+
+/// A table of the files and the total, for the terminal.
+pub fn table(files: &[FileSize]) -> String {
+    let mut text = format!("{:<48} {:>10} {:>10}\n", "file", "raw", "brotli");
+    for f in files {
+        text += &format!("{:<48} {:>10} {:>10}\n", f.name, f.raw, f.brotli);
+    }
+    let raw: u64 = files.iter().map(|f| f.raw).sum();
+    let brotli: u64 = files.iter().map(|f| f.brotli).sum();
+    text += &format!("{:<48} {:>10} {:>10}\n", "total", raw, brotli);
+    text
+}

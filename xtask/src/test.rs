@@ -1,0 +1,80 @@
+//! `cargo xtask test`: every check a change must pass, in the order that fails fastest.
+
+use std::time::Instant;
+
+use anyhow::{Result, bail};
+
+use crate::project::{self, sh};
+use crate::setup;
+use crate::size;
+
+pub fn run() -> Result<()> {
+    let started = Instant::now();
+    let mut timings = Vec::new();
+    let mut step = |name: &str, f: &mut dyn FnMut() -> Result<()>| -> Result<()> {
+        println!("\n== {name}");
+        let t = Instant::now();
+        f()?;
+        timings.push((name.to_owned(), t.elapsed()));
+        Ok(())
+    };
+
+    let mut tools = None;
+    step("setup", &mut || {
+        tools = Some(setup::run()?);
+        Ok(())
+    })?;
+    let Some(tools) = tools else { bail!("setup returned no tools") };
+    let root = project::root();
+    let wasm = ["--target", "wasm32-unknown-unknown"];
+
+    step("fmt", &mut || sh(tools.command("cargo").args(["fmt", "--all", "--", "--check"]).current_dir(&root)))?;
+    step("clippy (host)", &mut || {
+        sh(tools
+            .command("cargo")
+            .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
+            .current_dir(&root))
+    })?;
+    step("clippy (wasm32)", &mut || {
+        sh(tools
+            .command("cargo")
+            .args(["clippy", "-p", "device-page", "--all-targets"])
+            .args(wasm)
+            .args(["--", "-D", "warnings"])
+            .current_dir(&root))
+    })?;
+    step("page build (trunk, release)", &mut || {
+        sh(tools.command("trunk").args(["build", "--release"]).current_dir(&root))
+    })?;
+    step("size budget", &mut || {
+        let files = size::measure(&root.join("dist"))?;
+        print!("{}", size::table(&files));
+        let total: u64 = files.iter().map(|f| f.brotli).sum();
+        if total > size::BUDGET_BYTES {
+            bail!(
+                "the page weighs {total} bytes compressed with brotli, over its budget of {} bytes",
+                size::BUDGET_BYTES
+            );
+        }
+        println!("within budget: {total} of {} bytes (brotli)", size::BUDGET_BYTES);
+        Ok(())
+    })?;
+    step("native tests", &mut || {
+        sh(tools.command("cargo").args(["test", "--workspace"]).current_dir(&root))
+    })?;
+    step("browser tests (wasm-bindgen-test, headless Chromium)", &mut || {
+        sh(tools
+            .command("cargo")
+            .args(["test", "-p", "device-page"])
+            .args(wasm)
+            .env("CHROMEDRIVER", &tools.chromedriver)
+            .current_dir(&root))
+    })?;
+
+    println!("\n== timings");
+    for (name, took) in &timings {
+        println!("{:>8.1}s  {name}", took.as_secs_f64());
+    }
+    println!("{:>8.1}s  total", started.elapsed().as_secs_f64());
+    Ok(())
+}
