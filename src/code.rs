@@ -111,7 +111,10 @@ mod tests {
 
     #[test]
     fn keeps_digits() {
-        assert_eq!(UserCode::parse("bvkv 2gz2").map(|c| c.to_string()), Ok("BVKV-2GZ2".into()));
+        assert_eq!(
+            UserCode::parse("bvkv 2gz2").map(|c| c.to_string()),
+            Ok("BVKV-2GZ2".into())
+        );
     }
 
     #[test]

@@ -65,10 +65,13 @@ impl Config {
     /// Parses `config.json`. `environment_id`, when given (PingOne's redirect carries it in the
     /// query), overrides the file's. Unknown keys are ignored.
     pub fn parse(json: &str, environment_id: Option<&str>) -> Result<Self, ConfigError> {
-        let raw: Raw = serde_json::from_str(json).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        let raw: Raw =
+            serde_json::from_str(json).map_err(|e| ConfigError::Syntax(e.to_string()))?;
 
         let auth_base = required("authBase", raw.auth_base)?;
-        let auth_base = http_url("authBase", &auth_base)?.trim_end_matches('/').to_owned();
+        let auth_base = http_url("authBase", &auth_base)?
+            .trim_end_matches('/')
+            .to_owned();
 
         let environment_id = match environment_id {
             Some(id) => id.trim().to_owned(),
@@ -124,7 +127,11 @@ fn http_url<'a>(key: &'static str, value: &'a str) -> Result<&'a str, ConfigErro
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://"));
     match rest {
-        Some(rest) if !rest.is_empty() && !rest.starts_with('/') && !rest.contains(char::is_whitespace) => {
+        Some(rest)
+            if !rest.is_empty()
+                && !rest.starts_with('/')
+                && !rest.contains(char::is_whitespace) =>
+        {
             Ok(value)
         }
         _ => Err(ConfigError::Invalid {
@@ -154,7 +161,8 @@ fn is_uuid(s: &str) -> bool {
 
 fn is_app_identifier(s: &str) -> bool {
     (1..=50).contains(&s.len())
-        && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 #[cfg(test)]
@@ -177,7 +185,10 @@ mod tests {
         assert_eq!(config.auth_base, "https://auth.pingone.eu");
         assert_eq!(config.environment_id, ENV);
         assert_eq!(config.app_identifier.as_deref(), Some("tv"));
-        assert_eq!(config.hosted_sign_on_url, format!("https://apps.pingone.eu/{ENV}/signon/"));
+        assert_eq!(
+            config.hosted_sign_on_url,
+            format!("https://apps.pingone.eu/{ENV}/signon/")
+        );
         assert!(config.follow_resume_url);
         assert_eq!(config.auth_origin(), "https://auth.pingone.eu");
     }
@@ -187,14 +198,18 @@ mod tests {
         let text = format!(r#"{{"authBase":"http://127.0.0.1:9000","environmentId":"{ENV}"}}"#);
         let config = Config::parse(&text, None).expect("valid");
         assert_eq!(config.app_identifier, None);
-        assert_eq!(config.hosted_sign_on_url, format!("http://127.0.0.1:9000/{ENV}/signon/"));
+        assert_eq!(
+            config.hosted_sign_on_url,
+            format!("http://127.0.0.1:9000/{ENV}/signon/")
+        );
         assert!(!config.follow_resume_url);
     }
 
     #[test]
     fn query_environment_overrides_the_file() {
         let other = "11111111-2222-3333-4444-555555555555";
-        let config = Config::parse(&json("https://a.example", ENV, "tv"), Some(other)).expect("valid");
+        let config =
+            Config::parse(&json("https://a.example", ENV, "tv"), Some(other)).expect("valid");
         assert_eq!(config.environment_id, other);
         let err = Config::parse(&json("https://a.example", ENV, "tv"), Some("nope"));
         assert_eq!(err.map_err(|e| e.key()), Err("environmentId"));
@@ -210,7 +225,10 @@ mod tests {
             (json("ftp://a", ENV, "tv"), "authBase"),
             (json("https://", ENV, "tv"), "authBase"),
             (json("https://a.example", "", "tv"), "environmentId"),
-            (json("https://a.example", "not-a-uuid", "tv"), "environmentId"),
+            (
+                json("https://a.example", "not-a-uuid", "tv"),
+                "environmentId",
+            ),
             (json("https://a.example", ENV, "has space"), "appIdentifier"),
         ];
         for (text, key) in cases {
@@ -221,7 +239,10 @@ mod tests {
 
     #[test]
     fn origins() {
-        assert_eq!(origin("https://auth.pingone.com/env/flows"), "https://auth.pingone.com");
+        assert_eq!(
+            origin("https://auth.pingone.com/env/flows"),
+            "https://auth.pingone.com"
+        );
         assert_eq!(origin("http://127.0.0.1:9000"), "http://127.0.0.1:9000");
         assert_eq!(origin("http://h:1?x#y"), "http://h:1");
     }

@@ -8,6 +8,8 @@ pub mod api;
 pub mod app;
 pub mod code;
 pub mod config;
+pub mod error;
+pub mod flow;
 pub mod pages;
 pub mod query;
 pub mod text;

@@ -89,7 +89,10 @@ mod tests {
         let cases = [
             ("?user_code=ABCD-EFGH", ""),
             ("", ""),
-            ("?environmentId=e&user_code=X&flowId=f", "?environmentId=e&flowId=f"),
+            (
+                "?environmentId=e&user_code=X&flowId=f",
+                "?environmentId=e&flowId=f",
+            ),
             ("?user_code=X&user_code=Y&a=%20b", "?a=%20b"),
             ("?user_codex=1", "?user_codex=1"),
         ];

@@ -4,7 +4,8 @@ pub const TITLE: &str = "Connect a device";
 pub const LOADING: &str = "Loading…";
 
 pub const CODE_LABEL: &str = "Code shown on your device";
-pub const CODE_HINT: &str = "8 letters and numbers, like GKHF-JQBC. Case, dashes and spaces don't matter.";
+pub const CODE_HINT: &str =
+    "8 letters and numbers, like GKHF-JQBC. Case, dashes and spaces don't matter.";
 pub const CODE_FROM_LINK: &str = "Is this the code on your device?";
 pub const CONTINUE: &str = "Continue";
 
@@ -12,8 +13,7 @@ pub const NOT_FOUND_TITLE: &str = "Page not found";
 pub const NOT_FOUND_BODY: &str = "This address has no page. To connect a device, go to /device.";
 
 pub const CONFIG_TITLE: &str = "This page is not set up correctly";
-pub const CONFIG_BODY: &str =
-    "The site's configuration (config.json) has a problem, so the page cannot reach sign-on. \
+pub const CONFIG_BODY: &str = "The site's configuration (config.json) has a problem, so the page cannot reach sign-on. \
      Tell the site's operator:";
 pub const CONFIG_UNREACHABLE: &str = "config.json could not be loaded";
 

@@ -22,7 +22,11 @@ fn config() -> Config {
 /// Mounts `Device` in a fresh container and returns the container.
 fn mount(query: Query) -> web_sys::HtmlElement {
     let container = document().create_element("div").expect("create div");
-    document().body().expect("body").append_child(&container).expect("append");
+    document()
+        .body()
+        .expect("body")
+        .append_child(&container)
+        .expect("append");
     let container: web_sys::HtmlElement = container.unchecked_into();
     let config = config();
     leptos::mount::mount_to(container.clone(), move || view! { <Device config query /> }).forget();
@@ -31,12 +35,21 @@ fn mount(query: Query) -> web_sys::HtmlElement {
 
 #[wasm_bindgen_test]
 async fn a_code_from_the_link_is_shown_normalised() {
-    let screen = mount(Query { user_code: Some("gkhf jqbc".into()), ..Query::default() });
+    let screen = mount(Query {
+        user_code: Some("gkhf jqbc".into()),
+        ..Query::default()
+    });
     leptos::task::tick().await;
     let text = screen.text_content().unwrap_or_default();
     assert!(text.contains("GKHF-JQBC"), "screen says: {text}");
-    assert!(text.contains("Is this the code on your device?"), "screen says: {text}");
-    assert!(screen.query_selector("input").expect("query").is_none(), "no field for a linked code");
+    assert!(
+        text.contains("Is this the code on your device?"),
+        "screen says: {text}"
+    );
+    assert!(
+        screen.query_selector("input").expect("query").is_none(),
+        "no field for a linked code"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -49,6 +62,12 @@ async fn without_a_code_there_is_an_empty_code_field() {
         .expect("a code field")
         .unchecked_into();
     assert_eq!(input.value(), "");
-    let label = screen.query_selector("label[for=user-code]").expect("query").expect("a label");
-    assert_eq!(label.text_content().as_deref(), Some("Code shown on your device"));
+    let label = screen
+        .query_selector("label[for=user-code]")
+        .expect("query")
+        .expect("a label");
+    assert_eq!(
+        label.text_content().as_deref(),
+        Some("Code shown on your device")
+    );
 }

@@ -12,8 +12,14 @@ pub fn CodeScreen(
     /// The code as it arrived in the link (`user_code`), not yet normalised.
     from_link: Option<String>,
 ) -> impl IntoView {
-    let linked = from_link.as_deref().and_then(|raw| UserCode::parse(raw).ok());
-    let typed = RwSignal::new(if linked.is_some() { String::new() } else { from_link.unwrap_or_default() });
+    let linked = from_link
+        .as_deref()
+        .and_then(|raw| UserCode::parse(raw).ok());
+    let typed = RwSignal::new(if linked.is_some() {
+        String::new()
+    } else {
+        from_link.unwrap_or_default()
+    });
     let problem = RwSignal::new(None::<String>);
 
     match linked {

@@ -48,7 +48,14 @@ fn demo() -> anyhow::Result<()> {
     project::sh(
         tools
             .command("trunk")
-            .args(["serve", "--release", "--address", "127.0.0.1", "--port", "8080"])
+            .args([
+                "serve",
+                "--release",
+                "--address",
+                "127.0.0.1",
+                "--port",
+                "8080",
+            ])
             .arg("--no-autoreload")
             .current_dir(&root),
     )

@@ -42,7 +42,9 @@ pub fn sh(cmd: &mut Command) -> Result<()> {
     let line = describe(cmd);
     println!("$ {line}");
     let started = Instant::now();
-    let status = cmd.status().with_context(|| format!("could not start `{line}`"))?;
+    let status = cmd
+        .status()
+        .with_context(|| format!("could not start `{line}`"))?;
     if !status.success() {
         bail!("`{line}` failed ({status}) after {:.0?}", started.elapsed());
     }

@@ -40,8 +40,11 @@ struct Pins {
 
 fn pins() -> Result<Pins> {
     let path = project::root().join("Trunk.toml");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let doc: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let doc: toml::Table = text
+        .parse()
+        .with_context(|| format!("parsing {}", path.display()))?;
     let tool = |key: &str| -> Result<String> {
         doc.get("tools")
             .and_then(|t| t.get(key))
@@ -49,7 +52,12 @@ fn pins() -> Result<Pins> {
             .map(str::to_owned)
             .with_context(|| format!("Trunk.toml has no [tools] {key} pin"))
     };
-    if doc.get("build").and_then(|b| b.get("offline")).and_then(|v| v.as_bool()) != Some(true) {
+    if doc
+        .get("build")
+        .and_then(|b| b.get("offline"))
+        .and_then(|v| v.as_bool())
+        != Some(true)
+    {
         bail!("Trunk.toml must set offline = true under [build]: Trunk may not download tools");
     }
     Ok(Pins {
@@ -61,8 +69,11 @@ fn pins() -> Result<Pins> {
 /// The `wasm-bindgen` version Cargo.lock pins; the CLI must match it exactly.
 fn locked_wasm_bindgen() -> Result<String> {
     let path = project::root().join("Cargo.lock");
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let lock: toml::Table = text.parse().with_context(|| format!("parsing {}", path.display()))?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let lock: toml::Table = text
+        .parse()
+        .with_context(|| format!("parsing {}", path.display()))?;
     lock.get("package")
         .and_then(|p| p.as_array())
         .into_iter()
@@ -94,7 +105,13 @@ pub fn run() -> Result<Tools> {
     };
 
     wasm_target()?;
-    cargo_tool(&tools, "trunk", "trunk", TRUNK_VERSION, &format!("trunk {TRUNK_VERSION}"))?;
+    cargo_tool(
+        &tools,
+        "trunk",
+        "trunk",
+        TRUNK_VERSION,
+        &format!("trunk {TRUNK_VERSION}"),
+    )?;
     cargo_tool(
         &tools,
         "wasm-bindgen",
@@ -136,9 +153,10 @@ fn cargo_tool(tools: &Tools, program: &str, krate: &str, version: &str, want: &s
         "need {want} (found: {})",
         found.as_deref().unwrap_or("nothing")
     );
-    let locked = sh(tools
-        .command("cargo")
-        .args(["install", "--locked", krate, "--version", version]));
+    let locked =
+        sh(tools
+            .command("cargo")
+            .args(["install", "--locked", krate, "--version", version]));
     if let Err(error) = locked {
         // A crate's lock file can name a dependency version the registry no longer serves
         // (wasm-bindgen-cli 0.2.130 locks a webpki-roots that was pulled): resolve afresh.
@@ -166,7 +184,10 @@ fn wasm_opt(tools: &Tools, pin: &str, bin: &std::path::Path) -> Result<()> {
         println!("ok   {want}");
         return Ok(());
     }
-    println!("need {want} (found: {})", found.as_deref().unwrap_or("nothing"));
+    println!(
+        "need {want} (found: {})",
+        found.as_deref().unwrap_or("nothing")
+    );
     if output(Command::new("npm").arg("--version")).is_none() {
         apt_install(&["nodejs", "npm"])?;
     }
@@ -174,12 +195,21 @@ fn wasm_opt(tools: &Tools, pin: &str, bin: &std::path::Path) -> Result<()> {
     std::fs::create_dir_all(&prefix).with_context(|| format!("creating {}", prefix.display()))?;
     sh(tools
         .command("npm")
-        .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            "--prefix",
+        ])
         .arg(&prefix)
         .arg(format!("binaryen@{number}")))?;
     let found = output(Command::new(&exe).arg("--version"));
     if found.as_deref() != Some(want.as_str()) {
-        bail!("installed binaryen@{number}, but {} says {found:?}", exe.display());
+        bail!(
+            "installed binaryen@{number}, but {} says {found:?}",
+            exe.display()
+        );
     }
     Ok(())
 }
@@ -188,7 +218,10 @@ fn browser(tools: &Tools) -> Result<()> {
     let chromium = output(Command::new(&tools.chromium).arg("--version"));
     let driver = output(Command::new(&tools.chromedriver).arg("--version"));
     if let (Some(chromium), Some(driver)) = (&chromium, &driver) {
-        println!("ok   {chromium}; {}", driver.split(" (").next().unwrap_or(driver));
+        println!(
+            "ok   {chromium}; {}",
+            driver.split(" (").next().unwrap_or(driver)
+        );
         return Ok(());
     }
     apt_install(&["chromium", "chromium-driver"])
@@ -204,7 +237,8 @@ fn apt_install(packages: &[&str]) -> Result<()> {
             c.arg(args[0]);
             c
         };
-        cmd.args(&args[1..]).env("DEBIAN_FRONTEND", "noninteractive");
+        cmd.args(&args[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive");
         cmd
     };
     sh(&mut sudo(&["apt-get", "update", "-q"]))?;

@@ -28,8 +28,13 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>> {
         .into_iter()
         .filter(|p| !matches!(p.extension().and_then(|e| e.to_str()), Some("br" | "gz")))
         .map(|path| {
-            let bytes = std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
-            let name = path.strip_prefix(dist).unwrap_or(&path).display().to_string();
+            let bytes =
+                std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+            let name = path
+                .strip_prefix(dist)
+                .unwrap_or(&path)
+                .display()
+                .to_string();
             Ok(FileSize {
                 name,
                 raw: bytes.len() as u64,
@@ -41,7 +46,9 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>> {
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
     for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry.with_context(|| format!("reading {}", dir.display()))?.path();
+        let path = entry
+            .with_context(|| format!("reading {}", dir.display()))?
+            .path();
         if path.is_dir() {
             walk(&path, out)?;
         } else {

@@ -24,15 +24,29 @@ pub fn run() -> Result<()> {
         tools = Some(setup::run()?);
         Ok(())
     })?;
-    let Some(tools) = tools else { bail!("setup returned no tools") };
+    let Some(tools) = tools else {
+        bail!("setup returned no tools")
+    };
     let root = project::root();
     let wasm = ["--target", "wasm32-unknown-unknown"];
 
-    step("fmt", &mut || sh(tools.command("cargo").args(["fmt", "--all", "--", "--check"]).current_dir(&root)))?;
+    step("fmt", &mut || {
+        sh(tools
+            .command("cargo")
+            .args(["fmt", "--all", "--", "--check"])
+            .current_dir(&root))
+    })?;
     step("clippy (host)", &mut || {
         sh(tools
             .command("cargo")
-            .args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"])
+            .args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ])
             .current_dir(&root))
     })?;
     step("clippy (wasm32)", &mut || {
@@ -44,7 +58,10 @@ pub fn run() -> Result<()> {
             .current_dir(&root))
     })?;
     step("page build (trunk, release)", &mut || {
-        sh(tools.command("trunk").args(["build", "--release"]).current_dir(&root))
+        sh(tools
+            .command("trunk")
+            .args(["build", "--release"])
+            .current_dir(&root))
     })?;
     step("size budget", &mut || {
         let files = size::measure(&root.join("dist"))?;
@@ -56,20 +73,29 @@ pub fn run() -> Result<()> {
                 size::BUDGET_BYTES
             );
         }
-        println!("within budget: {total} of {} bytes (brotli)", size::BUDGET_BYTES);
+        println!(
+            "within budget: {total} of {} bytes (brotli)",
+            size::BUDGET_BYTES
+        );
         Ok(())
     })?;
     step("native tests", &mut || {
-        sh(tools.command("cargo").args(["test", "--workspace"]).current_dir(&root))
-    })?;
-    step("browser tests (wasm-bindgen-test, headless Chromium)", &mut || {
         sh(tools
             .command("cargo")
-            .args(["test", "-p", "device-page"])
-            .args(wasm)
-            .env("CHROMEDRIVER", &tools.chromedriver)
+            .args(["test", "--workspace"])
             .current_dir(&root))
     })?;
+    step(
+        "browser tests (wasm-bindgen-test, headless Chromium)",
+        &mut || {
+            sh(tools
+                .command("cargo")
+                .args(["test", "-p", "device-page"])
+                .args(wasm)
+                .env("CHROMEDRIVER", &tools.chromedriver)
+                .current_dir(&root))
+        },
+    )?;
 
     println!("\n== timings");
     for (name, took) in &timings {
