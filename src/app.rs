@@ -1,13 +1,84 @@
-//! The page's root: reads the address bar, loads the configuration, and shows the screen the
-//! situation asks for.
+//! The page's root: reads the address bar, loads the configuration, and drives the flow, showing
+//! the screen its status asks for. The decisions live in `screen`; this module wires them to
+//! signals, session storage and the network.
 
 use leptos::prelude::*;
 
-use crate::api;
-use crate::config::Config;
-use crate::pages::{CodeScreen, ConfigProblem, NotFound};
+use crate::api::{self, Client, Step};
+use crate::code::{Remembered, UserCode};
+use crate::components::Countdown;
+use crate::config::{Config, origin};
+use crate::error::ApiError;
+use crate::flow::Flow;
+use crate::pages::{
+    CodeScreen, ConfigProblem, Consent, EndScreen, HandOff, LoadFailed, NextStep, NotFound, SignOn,
+};
 use crate::query::{Query, is_device_path};
+use crate::screen::{self, End, Screen};
 use crate::text;
+
+/// Session-storage key of the code the page keeps across PingOne's redirect and reloads.
+const CODE_KEY: &str = "pingone-device.code";
+
+/// The performance mark set when the first screen that takes input is on screen.
+pub const ACTIONABLE_MARK: &str = "device:actionable";
+
+fn storage() -> Option<web_sys::Storage> {
+    window().session_storage().ok().flatten()
+}
+
+/// Keeps the code for this tab (session storage: gone when the tab closes).
+fn remember(code: &Remembered) {
+    if let Some(s) = storage() {
+        // Private modes may refuse storage; the page then works without resuming.
+        let _ = s.set_item(CODE_KEY, &code.encode());
+    }
+}
+
+fn recall() -> Option<Remembered> {
+    let stored = storage()?.get_item(CODE_KEY).ok().flatten()?;
+    Remembered::decode(&stored)
+}
+
+fn forget() {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(CODE_KEY);
+    }
+}
+
+/// Whether the page runs inside a frame.
+fn in_iframe() -> bool {
+    match window().top() {
+        Ok(Some(top)) => !js_sys::Object::is(&top, &window()),
+        _ => true,
+    }
+}
+
+fn mark_actionable() {
+    if let Some(perf) = window().performance()
+        && perf.get_entries_by_name(ACTIONABLE_MARK).length() == 0
+    {
+        let _ = perf.mark(ACTIONABLE_MARK);
+    }
+}
+
+fn navigate(url: &str, replace: bool) {
+    let location = window().location();
+    // If the browser refuses to navigate there is nothing better to do than stay.
+    let _ = if replace {
+        location.replace(url)
+    } else {
+        location.assign(url)
+    };
+}
+
+/// The page's own path (`/device`), for links that start over.
+fn own_path() -> String {
+    window()
+        .location()
+        .pathname()
+        .unwrap_or_else(|_| "/device".to_owned())
+}
 
 /// Where the configuration lives: the `href` of `<link id="device-config">` in `index.html`
 /// (which also preloads it), else `/config.json`.
@@ -49,8 +120,7 @@ pub fn App() -> impl IntoView {
     let config = LocalResource::new(move || {
         let environment_id = environment_id.clone();
         async move {
-            let url = config_url();
-            let json = api::fetch_config(&url)
+            let json = api::fetch_config(&config_url())
                 .await
                 .map_err(|e| format!("{}: {e}", text::CONFIG_UNREACHABLE))?;
             Config::parse(&json, environment_id.as_deref()).map_err(|e| e.to_string())
@@ -70,7 +140,8 @@ pub fn App() -> impl IntoView {
     .into_any()
 }
 
-/// The device flow for one configured environment.
+/// The device flow for one configured environment: before PingOne (take the code, hand off) or
+/// back from it (drive the flow).
 #[component]
 pub fn Device(
     /// The checked configuration.
@@ -78,6 +149,224 @@ pub fn Device(
     /// What the address bar brought.
     query: Query,
 ) -> impl IntoView {
-    let _ = config;
-    view! { <CodeScreen from_link=query.user_code /> }
+    let from_link = query
+        .user_code
+        .as_deref()
+        .map(|raw| match UserCode::parse(raw) {
+            Ok(code) => Remembered::Linked(code),
+            Err(_) => Remembered::Typed(raw.to_owned()),
+        });
+    if let Some(code) = &from_link {
+        remember(code);
+    }
+    let remembered = recall();
+    match query.flow_id {
+        Some(flow_id) => view! { <FlowSteps config flow_id remembered /> }.into_any(),
+        None => {
+            let linked = matches!(from_link, Some(Remembered::Linked(_)));
+            view! { <Start config remembered linked /> }.into_any()
+        }
+    }
+}
+
+/// Before PingOne: a code from the link goes straight to PingOne's device endpoint; otherwise the
+/// code field comes first.
+#[component]
+fn Start(config: Config, remembered: Option<Remembered>, linked: bool) -> impl IntoView {
+    let leaving = RwSignal::new(false);
+    let go = move |code: &Remembered, replace: bool| {
+        if let Some(user_code) = code.code() {
+            remember(code);
+            leaving.set(true);
+            navigate(&api::hand_off_url(&config, Some(&user_code)), replace);
+        }
+    };
+    if linked && let Some(code) = &remembered {
+        go(code, true);
+        return view! { <p class="page__status" role="status">{text::REDIRECTING}</p> }.into_any();
+    }
+    Effect::new(move |_| mark_actionable());
+    view! {
+        <CodeScreen
+            remembered
+            busy=leaving
+            problem=Signal::stored(None)
+            on_code=Callback::new(move |code: Remembered| go(&code, false))
+        />
+    }
+    .into_any()
+}
+
+/// Back from PingOne with a flow id: read the flow, show its step, send what the person does.
+#[component]
+fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) -> impl IntoView {
+    let client = Client::new(&config);
+    let flow = RwSignal::new(None::<Flow>);
+    let ended = RwSignal::new(None::<End>);
+    let load_error = RwSignal::new(None::<ApiError>);
+    let problem = RwSignal::new(None::<ApiError>);
+    let denied = RwSignal::new(false);
+    let remembered = RwSignal::new(remembered);
+
+    let apply = move |result: Result<Flow, ApiError>| match result {
+        Ok(f) => {
+            load_error.set(None);
+            problem.set(None);
+            flow.set(Some(f));
+        }
+        Err(e) => {
+            if let Some(end) = screen::end_for_error(&e, in_iframe()) {
+                ended.set(Some(end));
+            } else if flow.get_untracked().is_none() {
+                load_error.set(Some(e));
+            } else {
+                problem.set(Some(e));
+            }
+        }
+    };
+
+    let loader = {
+        let (client, id) = (client.clone(), flow_id.clone());
+        LocalResource::new(move || {
+            let (client, id) = (client.clone(), id.clone());
+            async move { client.flow(&id).await }
+        })
+    };
+    Effect::new(move |_| {
+        if let Some(result) = loader.get() {
+            apply(result);
+        }
+    });
+
+    let step = {
+        let id = flow_id.clone();
+        Action::new_local(move |s: &Step| {
+            let (client, id, s) = (client.clone(), id.clone(), s.clone());
+            async move { client.act(&id, &s).await }
+        })
+    };
+    Effect::new(move |_| {
+        if let Some(result) = step.value().get() {
+            apply(result);
+        }
+    });
+    let busy = Signal::from(step.pending());
+    // One action at a time: a double tap, or a tap while the last answer is on its way, sends
+    // nothing.
+    let act = move |s: Step| {
+        if step.pending().get_untracked() {
+            return;
+        }
+        problem.set(None);
+        denied.set(s == Step::Consent(false));
+        step.dispatch(s);
+    };
+
+    let current = Memo::new(move |_| {
+        if let Some(end) = ended.get() {
+            return Screen::End(end);
+        }
+        match (flow.get(), load_error.get()) {
+            (Some(f), _) => screen::for_flow(&f, denied.get()),
+            (None, Some(e)) => Screen::LoadFailed(e),
+            (None, None) => Screen::Loading,
+        }
+    });
+    let interactive = move || {
+        matches!(
+            current.get(),
+            Screen::SignOn | Screen::Code | Screen::Consent
+        )
+    };
+    let expires_at = Memo::new(move |_| {
+        flow.get()
+            .and_then(|f| f.expires_at)
+            .map(|at| js_sys::Date::parse(&at))
+            .filter(|ms| ms.is_finite())
+    });
+
+    let resume = config.clone();
+    Effect::new(move |_| {
+        let Screen::End(end) = current.get() else {
+            if interactive() {
+                mark_actionable();
+            }
+            return;
+        };
+        if matches!(end, End::Connected | End::Refused | End::TooManyAttempts) {
+            forget();
+        }
+        if end == End::Connected && resume.follow_resume_url {
+            let url = flow.get_untracked().and_then(|f| f.resume_url);
+            if let Some(url) = url.filter(|u| origin(u) == resume.auth_origin()) {
+                navigate(&url, true);
+            }
+        }
+    });
+
+    let hosted = api::hosted_sign_on_url(&config, &flow_id);
+    let next_step = move |end: End| -> NextStep {
+        let code = remembered.get_untracked().and_then(|r| r.code());
+        let link = |label, href| NextStep::Link {
+            label,
+            href,
+            new_window: false,
+        };
+        match end {
+            End::Connected => link(text::CONNECT_ANOTHER, own_path()),
+            End::Refused | End::Failed | End::TooManyAttempts => link(text::NEW_CODE, own_path()),
+            End::CodeExpired | End::CodeUsed => NextStep::NewCode(Callback::new(move |_| {
+                forget();
+                remembered.set(None);
+                ended.set(None);
+            })),
+            End::FlowExpired | End::NotSignedIn => {
+                link(text::START_AGAIN, api::hand_off_url(&config, code.as_ref()))
+            }
+            End::CookieBlocked => NextStep::Link {
+                label: text::NEW_WINDOW,
+                href: match code {
+                    Some(code) => format!("{}?user_code={code}", own_path()),
+                    None => own_path(),
+                },
+                new_window: true,
+            },
+        }
+    };
+
+    view! {
+        {move || match current.get() {
+            Screen::Loading => view! { <p class="page__status" role="status">{text::LOADING}</p> }.into_any(),
+            Screen::LoadFailed(error) => {
+                let retry = Callback::new(move |_| {
+                    load_error.set(None);
+                    loader.refetch();
+                });
+                view! { <LoadFailed error on_retry=retry /> }.into_any()
+            }
+            Screen::SignOn => view! { <SignOn busy problem on_submit=Callback::new(act) /> }.into_any(),
+            Screen::Code => {
+                let on_code = Callback::new(move |code: Remembered| {
+                    if let Some(user_code) = code.code() {
+                        remember(&code);
+                        remembered.set(Some(code));
+                        act(Step::VerifyCode(user_code));
+                    }
+                });
+                view! { <CodeScreen remembered=remembered.get_untracked() busy problem on_code /> }.into_any()
+            }
+            Screen::Consent => flow
+                .get_untracked()
+                .map(|flow| {
+                    let on_answer = Callback::new(move |accept| act(Step::Consent(accept)));
+                    view! { <Consent flow busy problem on_answer /> }
+                })
+                .into_any(),
+            Screen::HandOff(_) => view! { <HandOff href=hosted.clone() /> }.into_any(),
+            Screen::End(end) => view! { <EndScreen end next=next_step(end) /> }.into_any(),
+        }}
+        <Show when=interactive>
+            <Countdown expires_at on_zero=Callback::new(move |_| loader.refetch()) />
+        </Show>
+    }
 }

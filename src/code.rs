@@ -66,6 +66,54 @@ impl fmt::Display for UserCode {
     }
 }
 
+/// A code the page keeps across PingOne's redirect and reloads (session storage), and how it
+/// arrived: a code from the link must be shown and confirmed (RFC 8628 §5.4); a typed one goes
+/// back into the field exactly as typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Remembered {
+    /// From `verification_uri_complete`, normalised.
+    Linked(UserCode),
+    /// Typed by the person, as typed.
+    Typed(String),
+}
+
+impl Remembered {
+    /// The storage form: `link:GKHF-JQBC` or `typed:what they typed`.
+    pub fn encode(&self) -> String {
+        match self {
+            Remembered::Linked(code) => format!("link:{code}"),
+            Remembered::Typed(text) => format!("typed:{text}"),
+        }
+    }
+
+    /// Reads the storage form; anything else (an older page's format, tampering) is forgotten.
+    pub fn decode(stored: &str) -> Option<Self> {
+        if let Some(code) = stored.strip_prefix("link:") {
+            UserCode::parse(code).ok().map(Remembered::Linked)
+        } else {
+            stored
+                .strip_prefix("typed:")
+                .map(|text| Remembered::Typed(text.to_owned()))
+        }
+    }
+
+    /// The code, when it is one.
+    pub fn code(&self) -> Option<UserCode> {
+        match self {
+            Remembered::Linked(code) => Some(code.clone()),
+            Remembered::Typed(text) => UserCode::parse(text).ok(),
+        }
+    }
+
+    /// The text for the code field.
+    pub fn text(&self) -> String {
+        match self {
+            Remembered::Linked(code) => code.formatted(),
+            Remembered::Typed(text) => text.clone(),
+        }
+    }
+}
+
 /// Separators people put in codes: white space (including the no-break kinds phones insert),
 /// dashes of every width, dots, underscores and the like.
 fn is_separator(c: char) -> bool {
@@ -115,6 +163,24 @@ mod tests {
             UserCode::parse("bvkv 2gz2").map(|c| c.to_string()),
             Ok("BVKV-2GZ2".into())
         );
+    }
+
+    #[test]
+    fn remembers_how_a_code_arrived() {
+        let linked = Remembered::Linked(UserCode::parse("gkhfjqbc").expect("code"));
+        let typed = Remembered::Typed("gkhf jqb".into());
+        for r in [&linked, &typed] {
+            assert_eq!(Remembered::decode(&r.encode()).as_ref(), Some(r));
+        }
+        assert_eq!(linked.encode(), "link:GKHF-JQBC");
+        assert_eq!(typed.text(), "gkhf jqb");
+        assert_eq!(typed.code(), None);
+        assert_eq!(
+            linked.code().map(|c| c.formatted()).as_deref(),
+            Some("GKHF-JQBC")
+        );
+        assert_eq!(Remembered::decode("link:nonsense"), None);
+        assert_eq!(Remembered::decode("GKHF-JQBC"), None);
     }
 
     #[test]

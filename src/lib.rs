@@ -7,9 +7,11 @@
 pub mod api;
 pub mod app;
 pub mod code;
+pub mod components;
 pub mod config;
 pub mod error;
 pub mod flow;
 pub mod pages;
 pub mod query;
+pub mod screen;
 pub mod text;

@@ -1,64 +1,124 @@
-//! Confirm the code: shown large when it came in the link (RFC 8628 §5.4), or typed into one
-//! forgiving field.
+//! Confirm the code. A code that came in the link is shown large and must be confirmed, with a
+//! plain warning (RFC 8628 §5.4); a code typed by hand goes through one forgiving field and is
+//! normalised before it is sent. A refused code switches to the field with the code kept in it.
 
 use leptos::prelude::*;
 
-use crate::code::UserCode;
+use crate::code::{Remembered, UserCode};
+use crate::components::{Frame, ProblemMessage};
+use crate::error::ApiError;
 use crate::text;
 
 /// The code screen.
 #[component]
 pub fn CodeScreen(
-    /// The code as it arrived in the link (`user_code`), not yet normalised.
-    from_link: Option<String>,
+    /// The code the page kept, if any, and how it arrived.
+    remembered: Option<Remembered>,
+    /// Whether the code is being sent; the button is disabled meanwhile.
+    #[prop(into)]
+    busy: Signal<bool>,
+    /// The last problem sending a code.
+    #[prop(into)]
+    problem: Signal<Option<ApiError>>,
+    /// Called with a well-formed code (and how it arrived) when the person confirms it.
+    on_code: Callback<Remembered>,
 ) -> impl IntoView {
-    let linked = from_link
-        .as_deref()
-        .and_then(|raw| UserCode::parse(raw).ok());
-    let typed = RwSignal::new(if linked.is_some() {
-        String::new()
-    } else {
-        from_link.unwrap_or_default()
-    });
-    let problem = RwSignal::new(None::<String>);
+    let linked = match &remembered {
+        Some(Remembered::Linked(code)) => Some(code.clone()),
+        _ => None,
+    };
+    let typed = RwSignal::new(
+        remembered
+            .as_ref()
+            .map(Remembered::text)
+            .unwrap_or_default(),
+    );
+    let confirming = RwSignal::new(linked.is_some());
+    let local_problem = RwSignal::new(None::<String>);
 
-    match linked {
-        Some(code) => view! {
-            <section class="screen">
-                <h2 class="screen__title">{text::CODE_FROM_LINK}</h2>
-                <p class="code-confirm__code" aria-label=text::CODE_LABEL>{code.formatted()}</p>
-            </section>
+    // A refused code goes back into the field, as it was, for correcting.
+    Effect::new(move |_| {
+        if matches!(
+            problem.get(),
+            Some(ApiError::WrongCode { .. } | ApiError::CodeRefused { .. })
+        ) {
+            confirming.set(false);
         }
-        .into_any(),
-        None => view! {
-            <section class="screen">
-                <form
-                    class="code-entry"
-                    novalidate
-                    on:submit=move |ev| {
-                        ev.prevent_default();
-                        problem.set(UserCode::parse(&typed.get_untracked()).err().map(text::code_problem));
-                    }
-                >
-                    <label class="code-entry__label" for="user-code">{text::CODE_LABEL}</label>
-                    <input
-                        id="user-code"
-                        class="code-entry__input"
-                        name="user_code"
-                        type="text"
-                        autocomplete="one-time-code"
-                        autocapitalize="characters"
-                        spellcheck="false"
-                        inputmode="text"
-                        aria-describedby="user-code-hint"
-                        bind:value=typed
-                    />
-                    <p id="user-code-hint" class="code-entry__hint">{text::CODE_HINT}</p>
-                    <p class="code-entry__problem" role="alert">{move || problem.get()}</p>
-                    <button class="button button--primary" type="submit">{text::CONTINUE}</button>
-                </form>
-            </section>
+    });
+
+    let send = move |remembered: Remembered| {
+        if !busy.get_untracked() {
+            on_code.run(remembered);
         }
-        .into_any(),
+    };
+    let submit_typed = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let text = typed.get_untracked();
+        match UserCode::parse(&text) {
+            Ok(_) => {
+                local_problem.set(None);
+                send(Remembered::Typed(text));
+            }
+            Err(e) => local_problem.set(Some(text::code_problem(e))),
+        }
+    };
+    let linked_code = StoredValue::new(linked.clone());
+    let confirm = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if let Some(code) = linked_code.get_value() {
+            send(Remembered::Linked(code));
+        }
+    };
+    let shown = linked.map(|c| c.formatted()).unwrap_or_default();
+
+    move || {
+        if confirming.get() {
+            let shown = shown.clone();
+            view! {
+                <Frame title=text::CODE_FROM_LINK.to_owned()>
+                    <p class="code-confirm__code" aria-label=text::CODE_LABEL>{shown}</p>
+                    <p class="warning">{text::CODE_WARNING}</p>
+                    <form class="actions" on:submit=confirm>
+                        <button class="button button--primary" type="submit" disabled=busy aria-busy=move || busy.get().to_string()>
+                            {text::CODE_CONFIRM}
+                        </button>
+                        <button class="button button--secondary" type="button" on:click=move |_| confirming.set(false)>
+                            {text::CODE_DIFFERENT}
+                        </button>
+                    </form>
+                    <ProblemMessage problem />
+                </Frame>
+            }
+            .into_any()
+        } else {
+            view! {
+                <Frame title=text::CODE_TITLE.to_owned()>
+                    <form class="code-entry" novalidate on:submit=submit_typed>
+                        <label class="code-entry__label" for="user-code">{text::CODE_LABEL}</label>
+                        <input
+                            id="user-code"
+                            class="code-entry__input"
+                            name="user_code"
+                            type="text"
+                            autocomplete="one-time-code"
+                            autocapitalize="characters"
+                            spellcheck="false"
+                            inputmode="text"
+                            maxlength="200"
+                            aria-describedby="user-code-hint"
+                            bind:value=typed
+                        />
+                        <p id="user-code-hint" class="code-entry__hint">{text::CODE_HINT}</p>
+                        <p class="problem" role="alert">{move || local_problem.get()}</p>
+                        <ProblemMessage problem=Signal::derive(move || problem.get().filter(|_| local_problem.get().is_none())) />
+                        <button class="button button--primary" type="submit" disabled=busy aria-busy=move || busy.get().to_string()>
+                            {text::CONTINUE}
+                        </button>
+                    </form>
+                    <p class="warning">{text::CODE_WARNING}</p>
+                </Frame>
+            }
+            .into_any()
+        }
     }
 }

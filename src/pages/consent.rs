@@ -1,0 +1,65 @@
+//! Allow or deny the device (`DAG_CONSENT_REQUIRED`): which application asks, for what, and who is
+//! signed in (RFC 8628 §3.3.1, §5.4). Allow and Deny have equal weight.
+
+use leptos::prelude::*;
+
+use crate::components::{Frame, ProblemMessage};
+use crate::error::ApiError;
+use crate::flow::Flow;
+use crate::text;
+
+/// The consent screen.
+#[component]
+pub fn Consent(
+    /// The flow, for the application, scopes and user it carries.
+    flow: Flow,
+    /// Whether an answer is being sent; both buttons are disabled meanwhile.
+    #[prop(into)]
+    busy: Signal<bool>,
+    /// The last problem sending the answer.
+    #[prop(into)]
+    problem: Signal<Option<ApiError>>,
+    /// Called with `true` for Allow, `false` for Deny.
+    on_answer: Callback<bool>,
+) -> impl IntoView {
+    let app = flow.embedded.application.clone().unwrap_or_default();
+    let name = app
+        .name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| text::CONSENT_APP_UNKNOWN.to_owned());
+    let icon = app.icon_url().map(str::to_owned);
+    let user = flow.embedded.user.as_ref().and_then(|u| u.display_name());
+    let scopes = flow.embedded.scopes.clone();
+    let answer = move |accept: bool| {
+        if !busy.get_untracked() {
+            on_answer.run(accept);
+        }
+    };
+    view! {
+        <Frame title=text::CONSENT_TITLE.to_owned()>
+            <div class="consent__app">
+                {icon.map(|src| view! { <img class="consent__icon" src=src alt="" width="48" height="48" /> })}
+                <p><strong class="consent__name">{name}</strong>" "{text::CONSENT_ASKS}</p>
+            </div>
+            {(!scopes.is_empty()).then(|| view! {
+                <p>{text::CONSENT_SCOPES}</p>
+                <ul class="consent__scopes">
+                    {scopes.into_iter().map(|s| view! {
+                        <li>{s.description.clone().unwrap_or_else(|| s.name.clone())}</li>
+                    }).collect_view()}
+                </ul>
+            })}
+            {user.map(|u| view! { <p class="consent__user">{text::CONSENT_SIGNED_IN_AS}<strong>{u}</strong></p> })}
+            <div class="actions actions--split">
+                <button class="button button--secondary" type="button" disabled=busy on:click=move |_| answer(false)>
+                    {text::DENY}
+                </button>
+                <button class="button button--primary" type="button" disabled=busy on:click=move |_| answer(true)>
+                    {text::ALLOW}
+                </button>
+            </div>
+            <ProblemMessage problem />
+        </Frame>
+    }
+}

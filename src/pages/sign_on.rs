@@ -1,0 +1,57 @@
+//! Sign on with username and password (`USERNAME_PASSWORD_REQUIRED`).
+
+use leptos::prelude::*;
+
+use crate::api::Step;
+use crate::components::{Frame, ProblemMessage};
+use crate::error::ApiError;
+use crate::text;
+
+/// The sign-on screen.
+#[component]
+pub fn SignOn(
+    /// Whether the sign-on is being sent; the button is disabled meanwhile.
+    #[prop(into)]
+    busy: Signal<bool>,
+    /// The last problem signing on.
+    #[prop(into)]
+    problem: Signal<Option<ApiError>>,
+    /// Called with the sign-on step when the person submits.
+    on_submit: Callback<Step>,
+) -> impl IntoView {
+    let username = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    // A wrong password is typed again; everything else stays as it was.
+    Effect::new(move |_| {
+        if problem.get() == Some(ApiError::WrongPassword) {
+            password.set(String::new());
+        }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        if busy.get_untracked() {
+            return;
+        }
+        on_submit.run(Step::SignOn {
+            username: username.get_untracked().trim().to_owned(),
+            password: password.get_untracked(),
+        });
+    };
+    view! {
+        <Frame title=text::SIGN_ON_TITLE.to_owned()>
+            <p>{text::SIGN_ON_INTRO}</p>
+            <form class="sign-on" on:submit=submit>
+                <label class="field__label" for="username">{text::USERNAME}</label>
+                <input id="username" class="field__input" name="username" type="text" autocomplete="username"
+                    autocapitalize="none" spellcheck="false" required bind:value=username />
+                <label class="field__label" for="password">{text::PASSWORD}</label>
+                <input id="password" class="field__input" name="password" type="password"
+                    autocomplete="current-password" required bind:value=password />
+                <ProblemMessage problem />
+                <button class="button button--primary" type="submit" disabled=busy aria-busy=move || busy.get().to_string()>
+                    {text::SIGN_ON}
+                </button>
+            </form>
+        </Frame>
+    }
+}
