@@ -1,0 +1,100 @@
+//! `emulator`: runs the local PingOne and the page listener until Ctrl-C.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::Parser;
+use tracing_subscriber::EnvFilter;
+
+/// A local PingOne for the device authorization flow, with the verification page beside it.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// Address of the PingOne API listener.
+    #[arg(long, default_value = "127.0.0.1:9000")]
+    api: SocketAddr,
+    /// Address of the page listener (serves --dist and /config.json).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    page: SocketAddr,
+    /// The built page to serve. Without the flag, `dist/` is used if it exists.
+    #[arg(long)]
+    dist: Option<PathBuf>,
+    /// A TOML file replacing any of the demo environment's values.
+    #[arg(long)]
+    config: Option<PathBuf>,
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("emulator=info,tower_http=info")),
+        )
+        .init();
+    match run(Args::parse()) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("emulator: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(args: Args) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(serve(args))
+}
+
+async fn serve(args: Args) -> anyhow::Result<()> {
+    let config = match &args.config {
+        Some(path) => emulator::Config::from_toml_file(path)?,
+        None => emulator::Config::demo(),
+    };
+    let dist = match args.dist {
+        Some(dist) => Some(dist),
+        None if PathBuf::from("dist").is_dir() => Some(PathBuf::from("dist")),
+        None => {
+            tracing::warn!(
+                "no dist/ directory: the page listener serves only /config.json (build the page, or pass --dist)"
+            );
+            None
+        }
+    };
+    let running = emulator::start(emulator::Options {
+        api_addr: args.api,
+        page_addr: Some(args.page),
+        dist,
+        config,
+    })
+    .await?;
+
+    let cfg = running.config();
+    let page_url = running.page_url().unwrap_or_default();
+    println!("PingOne emulator");
+    println!("  environment id  {}", running.env_id());
+    println!(
+        "  client id       {} (device path id {:?})",
+        running.client_id(),
+        cfg.application.device_path_id
+    );
+    for user in &cfg.users {
+        println!("  user            {} / {}", user.username, user.password);
+    }
+    println!(
+        "  PingOne API     {}/{}",
+        running.api_url(),
+        running.env_id()
+    );
+    println!("  page            {page_url}/device");
+    println!("  test hooks      {}/__emulator/flows", running.api_url());
+    println!("Ctrl-C stops it.");
+
+    tokio::signal::ctrl_c()
+        .await
+        .context("waiting for Ctrl-C")?;
+    tracing::info!("Ctrl-C: shutting down");
+    running.shutdown().await;
+    Ok(())
+}

@@ -1,0 +1,83 @@
+//! The page listener: the built page (`dist/`) as static files with the `/device…` SPA fallback,
+//! and a generated `/config.json` pointing at this emulator, so one build works on any port.
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use serde_json::json;
+use tower_http::services::ServeDir;
+
+use crate::error::json_response;
+use crate::faults;
+use crate::store::Shared;
+
+pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> Router {
+    let config = Router::new()
+        .route("/config.json", get(config_json))
+        .layer(from_fn_with_state(st.clone(), faults::config_faults))
+        .with_state(st);
+    match dist {
+        Some(dist) => {
+            let index = Arc::new(dist.join("index.html"));
+            let spa = tower::service_fn(move |req: Request| {
+                let index = Arc::clone(&index);
+                async move { Ok::<_, Infallible>(spa_fallback(&index, req.uri().path()).await) }
+            });
+            config.fallback_service(ServeDir::new(dist).fallback(spa))
+        }
+        None => config.fallback(|| async {
+            (
+                StatusCode::NOT_FOUND,
+                "The emulator serves no page: start it with --dist pointing at the built page.\n",
+            )
+        }),
+    }
+}
+
+/// `/device`, `/device/` and `/device/…` that are not files get `index.html`; the rest `404`.
+async fn spa_fallback(index: &Path, path: &str) -> Response {
+    if !(path == "/device" || path.starts_with("/device/")) {
+        return (StatusCode::NOT_FOUND, "Not found\n").into_response();
+    }
+    match tokio::fs::read(index).await {
+        Ok(html) => {
+            let mut resp = html.into_response();
+            let headers = resp.headers_mut();
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static("text/html; charset=utf-8"),
+            );
+            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            resp
+        }
+        Err(err) => {
+            tracing::warn!(index = %index.display(), %err, "cannot read the page's index.html");
+            (
+                StatusCode::NOT_FOUND,
+                "The page is not built (no index.html in the page directory).\n",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// The page's configuration, generated for this emulator's bound addresses.
+async fn config_json(State(st): State<Arc<Shared>>) -> Response {
+    json_response(
+        StatusCode::OK,
+        &json!({
+            "authBase": st.api_url,
+            "environmentId": st.cfg.environment_id,
+            "appIdentifier": st.cfg.application.device_path_id,
+            "hostedSignOnUrl": format!("{}/signon/", st.env_base()),
+            "followResumeUrl": false,
+        }),
+    )
+}

@@ -1,0 +1,392 @@
+//! Binding the two listeners, assembling the routers and serving them: an accept loop of our own
+//! (instead of `axum::serve`) so a fault can close a connection without a response, with graceful
+//! shutdown.
+
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use axum::Router;
+use axum::http::{StatusCode, Uri};
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::{JoinHandle, JoinSet};
+use tower::ServiceExt;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::{Level, debug, info, warn};
+
+use crate::config::{Config, DEMO_PAGE_ORIGIN};
+use crate::error::{ApiError, OAuthError};
+use crate::faults::DropConnection;
+use crate::store::Shared;
+use crate::{cors, faults, flows, hooks, oauth, page};
+
+/// How the emulator runs: where it listens, what page it serves, which environment it holds.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// The PingOne API listener (`127.0.0.1:0` in tests).
+    pub api_addr: SocketAddr,
+    /// The page listener; `None` runs without one.
+    pub page_addr: Option<SocketAddr>,
+    /// The directory the page listener serves (the built page).
+    pub dist: Option<PathBuf>,
+    /// The environment.
+    pub config: Config,
+}
+
+/// A started emulator. Dropping it stops the servers too; `shutdown` waits for them.
+pub struct Running {
+    api_url: String,
+    page_url: Option<String>,
+    shared: Arc<Shared>,
+    shutdown: watch::Sender<bool>,
+    servers: Vec<JoinHandle<()>>,
+}
+
+impl Running {
+    /// `http://127.0.0.1:PORT`, no trailing slash.
+    pub fn api_url(&self) -> String {
+        self.api_url.clone()
+    }
+
+    /// `http://127.0.0.1:PORT` of the page listener, if there is one.
+    pub fn page_url(&self) -> Option<String> {
+        self.page_url.clone()
+    }
+
+    /// The environment id.
+    pub fn env_id(&self) -> &str {
+        &self.shared.cfg.environment_id
+    }
+
+    /// The application's client id.
+    pub fn client_id(&self) -> &str {
+        &self.shared.cfg.application.client_id
+    }
+
+    /// The configuration in effect, with the values that follow the listeners resolved.
+    pub fn config(&self) -> &Config {
+        &self.shared.cfg
+    }
+
+    /// Stops accepting, lets requests in flight finish (at most 5 s), and returns.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        for server in self.servers.drain(..) {
+            if let Err(err) = server.await {
+                warn!(%err, "a server task ended abnormally");
+            }
+        }
+        info!("emulator stopped");
+    }
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// Binds both listeners, spawns the servers and returns at once.
+pub async fn start(opts: Options) -> anyhow::Result<Running> {
+    let Options {
+        api_addr,
+        page_addr,
+        dist,
+        mut config,
+    } = opts;
+    config.validate().context("invalid emulator config")?;
+    if let Some(dist) = &dist
+        && !dist.is_dir()
+    {
+        bail!("the page directory {} does not exist", dist.display());
+    }
+
+    let api_listener = TcpListener::bind(api_addr)
+        .await
+        .with_context(|| format!("binding the API listener to {api_addr}"))?;
+    let api_bound = api_listener
+        .local_addr()
+        .context("reading the API listener's address")?;
+    let page_listener = match page_addr {
+        Some(addr) => {
+            let listener = TcpListener::bind(addr)
+                .await
+                .with_context(|| format!("binding the page listener to {addr}"))?;
+            Some(listener)
+        }
+        None => None,
+    };
+    let page_bound = match &page_listener {
+        Some(l) => Some(
+            l.local_addr()
+                .context("reading the page listener's address")?,
+        ),
+        None => None,
+    };
+
+    let api_url = url_of(api_bound);
+    let page_url = page_bound.map(url_of);
+    resolve(&mut config, &api_url, page_url.as_deref());
+    let shared = Arc::new(Shared::new(config, api_url.clone()));
+
+    let (shutdown, _) = watch::channel(false);
+    let mut servers = Vec::new();
+    let api = api_router(Arc::clone(&shared));
+    servers.push(tokio::spawn(serve(
+        "api",
+        api_listener,
+        api,
+        shutdown.subscribe(),
+    )));
+    if let Some(listener) = page_listener {
+        let router = with_common_layers(page::router(Arc::clone(&shared), dist));
+        servers.push(tokio::spawn(serve(
+            "page",
+            listener,
+            router,
+            shutdown.subscribe(),
+        )));
+    }
+    info!(api = %api_url, page = ?page_url, "emulator listening");
+    Ok(Running {
+        api_url,
+        page_url,
+        shared,
+        shutdown,
+        servers,
+    })
+}
+
+/// `http://host:port` for a bound address; an unspecified address is reached on loopback.
+fn url_of(addr: SocketAddr) -> String {
+    let ip = match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    format!("http://{}", SocketAddr::new(ip, addr.port()))
+}
+
+/// Fills the application values that follow the running listeners.
+fn resolve(config: &mut Config, api_url: &str, page_url: Option<&str>) {
+    let app = &mut config.application;
+    let page_origin = page_url.unwrap_or(DEMO_PAGE_ORIGIN);
+    if app.login_page_url.is_none() {
+        app.login_page_url = Some(format!("{page_origin}/device"));
+    }
+    if app.cors_origins.is_none() {
+        app.cors_origins = Some(vec![page_origin.to_owned()]);
+    }
+    if app.device_custom_verification_uri.is_none() {
+        app.device_custom_verification_uri = Some(match page_url {
+            Some(page) => format!("{page}/device"),
+            None => String::new(),
+        });
+    }
+    if app.icon_href.is_none() {
+        app.icon_href = Some(format!("{api_url}{}", flows::ICON_PATH));
+    }
+}
+
+fn api_router(st: Arc<Shared>) -> Router {
+    let pingone = Router::new()
+        .route(
+            "/{env}/as/device_authorization",
+            post(oauth::device_authorization),
+        )
+        .route("/{env}/as/token", post(oauth::token))
+        .route("/{env}/as/resume", get(flows::resume))
+        .route("/{env}/device", get(flows::enter_default))
+        .route("/{env}/device/{app}", get(flows::enter_app))
+        .route(
+            "/{env}/flows/{flow_id}",
+            get(flows::get_flow).post(flows::post_flow),
+        )
+        .route("/{env}/signon", get(flows::hosted_sign_on))
+        .route("/{env}/signon/", get(flows::hosted_sign_on))
+        .route(flows::ICON_PATH, get(flows::icon))
+        .fallback(not_found)
+        // Before the layers, so 405s (and preflights) pass through CORS too.
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(from_fn_with_state(Arc::clone(&st), faults::api_faults))
+        .layer(from_fn_with_state(Arc::clone(&st), cors::cors));
+    let hooks = hooks::router().method_not_allowed_fallback(method_not_allowed);
+    with_common_layers(hooks.merge(pingone).with_state(st))
+}
+
+fn with_common_layers(router: Router) -> Router {
+    router
+        .layer(CatchPanicLayer::custom(|_panic| {
+            ApiError::unexpected("An unexpected error occurred.").into_response()
+        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+}
+
+async fn not_found() -> Response {
+    ApiError::not_found("The requested resource was not found.").into_response()
+}
+
+async fn method_not_allowed(uri: Uri) -> Response {
+    let path = uri.path();
+    if path.ends_with("/as/token") || path.ends_with("/as/device_authorization") {
+        OAuthError::new("invalid_request", "Only POST is allowed here.")
+            .with_status(StatusCode::METHOD_NOT_ALLOWED)
+            .into_response()
+    } else {
+        ApiError::for_status(StatusCode::METHOD_NOT_ALLOWED).into_response()
+    }
+}
+
+/// The error a service returns to make hyper close the connection without answering.
+#[derive(Debug)]
+struct DroppedOnPurpose;
+
+impl std::fmt::Display for DroppedOnPurpose {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DroppedOnPurpose {}
+
+/// Resolves once shutdown is asked for (or the `Running` is gone).
+async fn stopped(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
+}
+
+/// Accepts connections until shutdown, then lets open ones finish (at most 5 s).
+async fn serve(
+    name: &'static str,
+    listener: TcpListener,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let mut connections = JoinSet::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            () = stopped(&mut shutdown) => break,
+        };
+        while connections.try_join_next().is_some() {}
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(err) => {
+                // Out of file descriptors and the like: wait a moment rather than spin.
+                warn!(listener = name, %err, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let router = router.clone();
+        let mut stop = shutdown.clone();
+        connections.spawn(async move {
+            let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
+                let router = router.clone();
+                async move {
+                    let resp = match router.oneshot(req.map(axum::body::Body::new)).await {
+                        Ok(resp) => resp,
+                        Err(never) => match never {},
+                    };
+                    if resp.extensions().get::<DropConnection>().is_some() {
+                        Err(DroppedOnPurpose)
+                    } else {
+                        Ok(resp)
+                    }
+                }
+            });
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(30));
+            let conn = builder.serve_connection(TokioIo::new(stream), service);
+            tokio::pin!(conn);
+            let result = tokio::select! {
+                result = conn.as_mut() => result,
+                () = stopped(&mut stop) => {
+                    conn.as_mut().graceful_shutdown();
+                    conn.as_mut().await
+                }
+            };
+            if let Err(err) = result {
+                debug!(listener = name, %peer, %err, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    let drained = tokio::time::timeout(Duration::from_secs(5), async {
+        while connections.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        warn!(
+            listener = name,
+            "connections still open after 5 s; closing them"
+        );
+        connections.abort_all();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_use_loopback_for_unspecified_addresses() {
+        let addr: SocketAddr = "0.0.0.0:9000".parse().expect("addr");
+        assert_eq!(url_of(addr), "http://127.0.0.1:9000");
+        let addr: SocketAddr = "[::]:9000".parse().expect("addr");
+        assert_eq!(url_of(addr), "http://[::1]:9000");
+        let addr: SocketAddr = "127.0.0.1:1234".parse().expect("addr");
+        assert_eq!(url_of(addr), "http://127.0.0.1:1234");
+    }
+
+    #[test]
+    fn defaults_follow_the_bound_listeners_unless_set() {
+        let mut config = Config::demo();
+        resolve(
+            &mut config,
+            "http://127.0.0.1:1",
+            Some("http://127.0.0.1:2"),
+        );
+        let app = &config.application;
+        assert_eq!(
+            app.login_page_url.as_deref(),
+            Some("http://127.0.0.1:2/device")
+        );
+        assert_eq!(
+            app.cors_origins.as_deref(),
+            Some(&["http://127.0.0.1:2".to_owned()][..])
+        );
+        assert_eq!(
+            app.device_custom_verification_uri.as_deref(),
+            Some("http://127.0.0.1:2/device")
+        );
+
+        let mut config = Config::demo();
+        config.application.login_page_url = Some("https://login.example/device".to_owned());
+        resolve(&mut config, "http://127.0.0.1:1", None);
+        let app = &config.application;
+        assert_eq!(
+            app.login_page_url.as_deref(),
+            Some("https://login.example/device")
+        );
+        assert_eq!(
+            app.cors_origins.as_deref(),
+            Some(&[DEMO_PAGE_ORIGIN.to_owned()][..])
+        );
+        assert_eq!(app.device_custom_verification_uri.as_deref(), Some(""));
+    }
+}

@@ -1,0 +1,289 @@
+//! The page listener (static files, SPA fallback, generated `config.json`) and the values that
+//! follow it: login page, verification URI, CORS origin.
+
+use std::path::PathBuf;
+
+use reqwest::StatusCode;
+use reqwest::header::{
+    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
+    ACCESS_CONTROL_ALLOW_ORIGIN, LOCATION, ORIGIN, VARY,
+};
+use serde_json::json;
+
+use crate::common::*;
+
+fn dist(name: &str) -> PathBuf {
+    let dir =
+        std::env::temp_dir().join(format!("emulator-test-dist-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dist");
+    std::fs::write(
+        dir.join("index.html"),
+        "<!doctype html><title>the page</title>",
+    )
+    .expect("write");
+    std::fs::write(dir.join("app.js"), "console.log(1)").expect("write");
+    std::fs::write(dir.join("config.json"), r#"{"authBase":"http://stale"}"#).expect("write");
+    dir
+}
+
+#[tokio::test]
+async fn the_page_listener_serves_the_page_and_its_config() {
+    let dir = dist("serve");
+    let emu = start_with(fast_config(), true, Some(dir.clone())).await;
+    let page = emu.running.page_url().expect("page url");
+    for path in ["/device", "/device/", "/device/anything/deeper", "/"] {
+        let resp = emu
+            .http
+            .get(format!("{page}{path}"))
+            .send()
+            .await
+            .expect("get");
+        assert_eq!(resp.status(), StatusCode::OK, "{path}");
+        assert!(
+            resp.text().await.expect("text").contains("the page"),
+            "{path}"
+        );
+    }
+    let resp = emu
+        .http
+        .get(format!("{page}/app.js"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.text().await.expect("text"), "console.log(1)");
+    let resp = emu
+        .http
+        .get(format!("{page}/elsewhere"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+
+    let (status, config) = json_of(
+        emu.http
+            .get(format!("{page}/config.json"))
+            .send()
+            .await
+            .expect("get"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        config,
+        json!({
+            "authBase": emu.api,
+            "environmentId": emu.env,
+            "appIdentifier": "tv",
+            "hostedSignOnUrl": format!("{}/{}/signon/", emu.api, emu.env),
+            "followResumeUrl": false,
+        })
+    );
+    // The config route takes faults too.
+    let (status, _) = emu
+        .hook_post(
+            "faults",
+            json!({"route": "config", "count": 1, "fault": {"kind": "status", "status": 503}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let resp = emu
+        .http
+        .get(format!("{page}/config.json"))
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    emu.running.shutdown().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn a_missing_page_directory_is_an_error() {
+    let result = emulator::start(emulator::Options {
+        api_addr: "127.0.0.1:0".parse().expect("addr"),
+        page_addr: Some("127.0.0.1:0".parse().expect("addr")),
+        dist: Some(PathBuf::from("/nonexistent/dist")),
+        config: emulator::Config::demo(),
+    })
+    .await;
+    let err = result.err().expect("refused");
+    assert!(format!("{err:#}").contains("/nonexistent/dist"));
+}
+
+#[tokio::test]
+async fn defaults_follow_the_bound_page_listener() {
+    let emu = start_with(fast_config(), true, None).await;
+    let page = emu.running.page_url().expect("page url");
+    let app = &emu.running.config().application;
+    assert_eq!(
+        app.login_page_url.as_deref(),
+        Some(format!("{page}/device").as_str())
+    );
+    assert_eq!(app.cors_origins.as_deref(), Some(&[page.clone()][..]));
+
+    let (_, body) = emu.authorize_device_with(&[]).await;
+    assert_eq!(body["verification_uri"], format!("{page}/device").as_str());
+    let code = body["user_code"].as_str().expect("code");
+    assert_eq!(
+        body["verification_uri_complete"],
+        format!("{page}/device?user_code={code}").as_str()
+    );
+    let resp = emu
+        .http
+        .get(emu.url("device/tv"))
+        .send()
+        .await
+        .expect("entry");
+    let location = resp.headers()[LOCATION].to_str().expect("ascii");
+    assert!(
+        location.starts_with(&format!("{page}/device?environmentId=")),
+        "{location}"
+    );
+}
+
+#[tokio::test]
+async fn explicit_values_win_over_the_page_listener() {
+    let mut config = fast_config();
+    config.application.login_page_url = Some("https://login.example.com/activate".to_owned());
+    config.application.device_custom_verification_uri = Some(String::new());
+    config.application.cors_origins = Some(vec!["https://login.example.com".to_owned()]);
+    let emu = start_with(config, true, None).await;
+    let (_, body) = emu.authorize_device_with(&[]).await;
+    assert_eq!(body["verification_uri"], emu.url("device/tv").as_str());
+    let resp = emu
+        .http
+        .get(emu.url("device/tv"))
+        .send()
+        .await
+        .expect("entry");
+    let location = resp.headers()[LOCATION].to_str().expect("ascii");
+    assert!(
+        location.starts_with("https://login.example.com/activate?environmentId="),
+        "{location}"
+    );
+
+    // No login page URL at all: PingOne's hosted sign-on.
+    let mut config = fast_config();
+    config.application.login_page_url = Some(String::new());
+    let emu = start_with(config, false, None).await;
+    let resp = emu
+        .http
+        .get(emu.url("device/tv"))
+        .send()
+        .await
+        .expect("entry");
+    let location = resp.headers()[LOCATION].to_str().expect("ascii");
+    assert!(
+        location.starts_with(&emu.url("signon/?flowId=")),
+        "{location}"
+    );
+}
+
+#[tokio::test]
+async fn cors_answers_only_the_application_origins_with_credentials() {
+    let emu = start_with(fast_config(), true, None).await;
+    let page = emu.running.page_url().expect("page url");
+    let browser = browser();
+    let flow = emu.open_flow(&browser, None).await;
+    let url = emu.url(&format!("flows/{flow}"));
+
+    let preflight = |origin: &str, headers: &str| {
+        emu.http
+            .request(reqwest::Method::OPTIONS, &url)
+            .header(ORIGIN, origin)
+            .header("access-control-request-method", "POST")
+            .header("access-control-request-headers", headers)
+            .send()
+    };
+    let resp = preflight(&page, "content-type").await.expect("preflight");
+    assert!(resp.status().is_success());
+    let h = resp.headers();
+    assert_eq!(h[ACCESS_CONTROL_ALLOW_ORIGIN], page.as_str());
+    assert_eq!(h[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+    assert!(
+        h[ACCESS_CONTROL_ALLOW_METHODS]
+            .to_str()
+            .expect("ascii")
+            .contains("POST")
+    );
+    assert!(
+        h[ACCESS_CONTROL_ALLOW_HEADERS]
+            .to_str()
+            .expect("ascii")
+            .to_lowercase()
+            .contains("content-type")
+    );
+
+    for (origin, headers) in [
+        ("http://evil.example", "content-type"),
+        (page.as_str(), "x-secret"),
+    ] {
+        let resp = preflight(origin, headers).await.expect("preflight");
+        assert!(!resp.status().is_success(), "{origin} {headers}");
+        assert!(resp.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+    }
+
+    let resp = browser
+        .get(&url)
+        .header(ORIGIN, &page)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::OK);
+    assert_eq!(resp.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], page.as_str());
+    assert_eq!(resp.headers()[ACCESS_CONTROL_ALLOW_CREDENTIALS], "true");
+    assert!(resp.headers().get_all(VARY).iter().any(|v| v == "Origin"));
+    let resp = browser
+        .get(&url)
+        .header(ORIGIN, "http://evil.example")
+        .send()
+        .await
+        .expect("get");
+    assert!(resp.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
+
+    // Errors carry CORS headers too, so the page can read them.
+    let resp = emu
+        .http
+        .get(&url)
+        .header(ORIGIN, &page)
+        .send()
+        .await
+        .expect("get");
+    assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(resp.headers()[ACCESS_CONTROL_ALLOW_ORIGIN], page.as_str());
+}
+
+#[tokio::test]
+async fn the_config_file_can_change_everything() {
+    let path = std::env::temp_dir().join(format!("emulator-test-{}.toml", std::process::id()));
+    std::fs::write(
+        &path,
+        r#"
+        environment_id = "11111111-2222-3333-4444-555555555555"
+        [application]
+        client_id = "radio-client"
+        device_path_id = "radio"
+        name = "Kitchen radio"
+        device_timeout = 30
+        device_polling_interval = 2
+        "#,
+    )
+    .expect("write");
+    let config = emulator::Config::from_toml_file(&path).expect("valid config");
+    let _ = std::fs::remove_file(&path);
+    let emu = start_with(config, false, None).await;
+    assert_eq!(emu.env, "11111111-2222-3333-4444-555555555555");
+    assert_eq!(emu.client_id, "radio-client");
+    let (status, body) = emu.authorize_device_with(&[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["expires_in"], 30);
+    assert_eq!(body["interval"], 2);
+    assert_eq!(body["verification_uri"], emu.url("device/radio").as_str());
+    let browser = browser();
+    let resp = browser
+        .get(emu.url("device/radio"))
+        .send()
+        .await
+        .expect("entry");
+    assert_eq!(resp.status(), StatusCode::FOUND);
+}
