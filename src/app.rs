@@ -106,38 +106,54 @@ fn forget_user_code(location: &web_sys::Location) {
     }
 }
 
-/// The whole page.
-#[component]
-pub fn App() -> impl IntoView {
+/// Starts the page: reads the address bar, loads the configuration (preloaded by `index.html`
+/// while the WebAssembly compiles), then mounts the screen.
+pub async fn start() {
     let location = window().location();
-    if !is_device_path(&location.pathname().unwrap_or_default()) {
-        return view! { <NotFound /> }.into_any();
-    }
+    let on_device_path = is_device_path(&location.pathname().unwrap_or_default());
     let query = Query::parse(&location.search().unwrap_or_default());
     forget_user_code(&location);
+    let config = if on_device_path {
+        Some(load_config(query.environment_id.as_deref()).await)
+    } else {
+        None
+    };
+    if let Some(boot) = document().get_element_by_id("boot") {
+        boot.remove();
+    }
+    leptos::mount::mount_to_body(move || view! { <App config query /> });
+}
 
-    let environment_id = query.environment_id.clone();
-    let config = LocalResource::new(move || {
-        let environment_id = environment_id.clone();
-        async move {
-            let json = api::fetch_config(&config_url())
-                .await
-                .map_err(|e| format!("{}: {e}", text::CONFIG_UNREACHABLE))?;
-            Config::parse(&json, environment_id.as_deref()).map_err(|e| e.to_string())
-        }
-    });
+async fn load_config(environment_id: Option<&str>) -> Result<Config, String> {
+    let json = api::fetch_config(&config_url())
+        .await
+        .map_err(|e| format!("{}: {e}", text::CONFIG_UNREACHABLE))?;
+    Config::parse(&json, environment_id).map_err(|e| e.to_string())
+}
 
+/// The whole page.
+#[component]
+pub fn App(
+    /// The configuration, or what is wrong with it; `None` off the `/device` path.
+    config: Option<Result<Config, String>>,
+    /// What the address bar brought.
+    query: Query,
+) -> impl IntoView {
     view! {
         <main class="page">
-            <h1 class="page__title">{text::TITLE}</h1>
-            {move || match config.get() {
-                None => view! { <p class="page__status" role="status">{text::LOADING}</p> }.into_any(),
-                Some(Ok(config)) => view! { <Device config query=query.clone() /> }.into_any(),
-                Some(Err(problem)) => view! { <ConfigProblem problem /> }.into_any(),
+            {match config {
+                None => view! { <NotFound /> }.into_any(),
+                Some(Ok(config)) => view! {
+                    <h1 class="page__title">{text::TITLE}</h1>
+                    <Device config query />
+                }.into_any(),
+                Some(Err(problem)) => view! {
+                    <h1 class="page__title">{text::TITLE}</h1>
+                    <ConfigProblem problem />
+                }.into_any(),
             }}
         </main>
     }
-    .into_any()
 }
 
 /// The device flow for one configured environment: before PingOne (take the code, hand off) or
@@ -225,41 +241,40 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
         }
     };
 
-    let loader = {
-        let (client, id) = (client.clone(), flow_id.clone());
-        LocalResource::new(move || {
-            let (client, id) = (client.clone(), id.clone());
-            async move { client.flow(&id).await }
-        })
-    };
-    Effect::new(move |_| {
-        if let Some(result) = loader.get() {
-            apply(result);
-        }
-    });
-
-    let step = {
+    // One action for every call: `None` reads the flow, `Some(step)` takes a step.
+    let call = {
         let id = flow_id.clone();
-        Action::new_local(move |s: &Step| {
-            let (client, id, s) = (client.clone(), id.clone(), s.clone());
-            async move { client.act(&id, &s).await }
+        Action::new_local(move |step: &Option<Step>| {
+            let (client, id, step) = (client.clone(), id.clone(), step.clone());
+            async move {
+                match step {
+                    Some(step) => client.act(&id, &step).await,
+                    None => client.flow(&id).await,
+                }
+            }
         })
     };
     Effect::new(move |_| {
-        if let Some(result) = step.value().get() {
+        if let Some(result) = call.value().get() {
             apply(result);
         }
     });
-    let busy = Signal::from(step.pending());
+    call.dispatch(None);
+    let reload = move || {
+        if !call.pending().get_untracked() {
+            call.dispatch(None);
+        }
+    };
+    let busy = Signal::from(call.pending());
     // One action at a time: a double tap, or a tap while the last answer is on its way, sends
     // nothing.
     let act = move |s: Step| {
-        if step.pending().get_untracked() {
+        if call.pending().get_untracked() {
             return;
         }
         problem.set(None);
         denied.set(s == Step::Consent(false));
-        step.dispatch(s);
+        call.dispatch(Some(s));
     };
 
     let current = Memo::new(move |_| {
@@ -340,7 +355,7 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
             Screen::LoadFailed(error) => {
                 let retry = Callback::new(move |_| {
                     load_error.set(None);
-                    loader.refetch();
+                    reload();
                 });
                 view! { <LoadFailed error on_retry=retry /> }.into_any()
             }
@@ -366,7 +381,7 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
             Screen::End(end) => view! { <EndScreen end next=next_step(end) /> }.into_any(),
         }}
         <Show when=interactive>
-            <Countdown expires_at on_zero=Callback::new(move |_| loader.refetch()) />
+            <Countdown expires_at on_zero=Callback::new(move |_| reload()) />
         </Show>
     }
 }

@@ -1,7 +1,9 @@
 //! The deployment's configuration (`config.json` beside the page), parsed and checked before the
 //! page talks to anyone, so a wrong value gets a screen naming the key instead of a blank page.
 
-use serde::Deserialize;
+use serde_json::Value;
+
+use crate::flow::text_at;
 use thiserror::Error;
 
 /// Where the page sends people and which PingOne environment and application it serves.
@@ -50,32 +52,25 @@ impl ConfigError {
     }
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Raw {
-    auth_base: Option<String>,
-    environment_id: Option<String>,
-    app_identifier: Option<String>,
-    hosted_sign_on_url: Option<String>,
-    #[serde(default)]
-    follow_resume_url: bool,
-}
-
 impl Config {
     /// Parses `config.json`. `environment_id`, when given (PingOne's redirect carries it in the
     /// query), overrides the file's. Unknown keys are ignored.
     pub fn parse(json: &str, environment_id: Option<&str>) -> Result<Self, ConfigError> {
-        let raw: Raw =
+        let raw: Value =
             serde_json::from_str(json).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        if !raw.is_object() {
+            return Err(ConfigError::Syntax("expected a JSON object".into()));
+        }
+        let key = |name: &str| text_at(&raw, &format!("/{name}"));
 
-        let auth_base = required("authBase", raw.auth_base)?;
+        let auth_base = required("authBase", key("authBase"))?;
         let auth_base = http_url("authBase", &auth_base)?
             .trim_end_matches('/')
             .to_owned();
 
         let environment_id = match environment_id {
             Some(id) => id.trim().to_owned(),
-            None => required("environmentId", raw.environment_id)?,
+            None => required("environmentId", key("environmentId"))?,
         };
         if !is_uuid(&environment_id) {
             return Err(ConfigError::Invalid {
@@ -84,8 +79,7 @@ impl Config {
             });
         }
 
-        let app_identifier = match raw.app_identifier.map(|s| s.trim().to_owned()) {
-            Some(id) if id.is_empty() => None,
+        let app_identifier = match key("appIdentifier") {
             Some(id) if !is_app_identifier(&id) => {
                 return Err(ConfigError::Invalid {
                     key: "appIdentifier",
@@ -95,9 +89,9 @@ impl Config {
             other => other,
         };
 
-        let hosted_sign_on_url = match raw.hosted_sign_on_url.map(|s| s.trim().to_owned()) {
-            Some(url) if !url.is_empty() => http_url("hostedSignOnUrl", &url)?.to_owned(),
-            _ => format!("{auth_base}/{environment_id}/signon/"),
+        let hosted_sign_on_url = match key("hostedSignOnUrl") {
+            Some(url) => http_url("hostedSignOnUrl", &url)?.to_owned(),
+            None => format!("{auth_base}/{environment_id}/signon/"),
         };
 
         Ok(Config {
@@ -105,7 +99,10 @@ impl Config {
             environment_id,
             app_identifier,
             hosted_sign_on_url,
-            follow_resume_url: raw.follow_resume_url,
+            follow_resume_url: raw
+                .get("followResumeUrl")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
         })
     }
 

@@ -2,7 +2,9 @@
 //! (`{id, code, message, details[]}`) into what a screen needs to decide. Matches on `code`,
 //! `details[].code`, `target` and `innerError`, never on `message`: Ping says messages change.
 
-use serde::Deserialize;
+use serde_json::Value;
+
+use crate::flow::text_at;
 use thiserror::Error;
 
 /// A failed call, in the terms the screens act on.
@@ -77,26 +79,30 @@ impl ApiError {
 
     /// Classifies an error response from its status and body.
     pub fn from_response(status: u16, body: &str) -> Self {
-        let error: Option<PingError> = serde_json::from_str(body).ok();
-        let detail = error.as_ref().and_then(|e| e.details.first());
-        let target = detail.and_then(|d| d.target.as_deref());
-        let inner = detail.and_then(|d| d.inner_error.as_ref());
-        let remaining = inner.and_then(|i| i.remaining_attempts);
-        let code = error.as_ref().and_then(|e| e.code.clone());
+        let error: Value = serde_json::from_str(body).unwrap_or(Value::Null);
+        let target = text_at(&error, "/details/0/target");
+        let target = target.as_deref();
+        let reason = text_at(&error, "/details/0/innerError/reason");
+        let remaining = error
+            .pointer("/details/0/innerError/remainingAttempts")
+            .and_then(Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok());
+        let code = text_at(&error, "/code");
+        let detail_code = text_at(&error, "/details/0/code");
 
         match status {
             401 => ApiError::NotSignedIn,
             404 => ApiError::FlowExpired,
             429 => ApiError::TooManyAttempts,
             500..=599 => ApiError::Server { status },
-            400 if target == Some("userCode") => match inner.and_then(|i| i.reason.as_deref()) {
+            400 if target == Some("userCode") => match reason.as_deref() {
                 Some("MISMATCH") => ApiError::WrongCode { remaining },
                 Some("EXPIRED") => ApiError::CodeExpired,
                 Some("ALREADY_USED") => ApiError::CodeUsed,
                 _ => ApiError::CodeRefused { remaining },
             },
             400 if matches!(target, Some("password" | "username"))
-                || detail.and_then(|d| d.code.as_deref()) == Some("INVALID_CREDENTIALS") =>
+                || detail_code.as_deref() == Some("INVALID_CREDENTIALS") =>
             {
                 ApiError::WrongPassword
             }
@@ -104,34 +110,6 @@ impl ApiError {
             _ => ApiError::Refused { status, code },
         }
     }
-}
-
-#[derive(Deserialize)]
-struct PingError {
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    details: Vec<Detail>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Detail {
-    #[serde(default)]
-    code: Option<String>,
-    #[serde(default)]
-    target: Option<String>,
-    #[serde(default)]
-    inner_error: Option<InnerError>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct InnerError {
-    #[serde(default)]
-    reason: Option<String>,
-    #[serde(default)]
-    remaining_attempts: Option<u32>,
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! PingOne's flow resource (`GET /{envId}/flows/{flowId}`), read tolerantly: unknown fields are
 //! ignored and an unknown status is kept as text, never an error, because PingOne may add both.
 
-use serde::Deserialize;
+use serde_json::Value;
 
 /// Where a flow stands: what PingOne asks of the person next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,140 +34,84 @@ impl Status {
     }
 }
 
-impl<'de> Deserialize<'de> for Status {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        String::deserialize(d).map(|s| Status::from_wire(&s))
-    }
-}
-
 /// The parts of a flow the page uses.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Flow {
     /// The flow id.
     pub id: String,
     /// What PingOne asks next.
     pub status: Status,
     /// Where PingOne would continue once the flow completes.
-    #[serde(default)]
     pub resume_url: Option<String>,
     /// When the flow expires if nothing happens (RFC 3339).
-    #[serde(default)]
     pub expires_at: Option<String>,
-    /// Who and what the flow is about.
-    #[serde(default, rename = "_embedded")]
-    pub embedded: Embedded,
-    /// Why a `FAILED` flow failed, when PingOne says.
-    #[serde(default)]
-    pub error: Option<FlowError>,
-}
-
-/// `_embedded`: the user, the application, the scopes asked for.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct Embedded {
-    /// The signed-on user, once known.
-    #[serde(default)]
-    pub user: Option<User>,
+    /// The signed-on user's name (full name, else username), once known.
+    pub user: Option<String>,
     /// The application (the device's client) asking for access.
-    #[serde(default)]
-    pub application: Option<Application>,
-    /// The scopes the device asks for, while consent is required.
-    #[serde(default)]
-    pub scopes: Vec<Scope>,
+    pub application: Option<String>,
+    /// The application's icon, only when it is an absolute http(s) URL.
+    pub icon: Option<String>,
+    /// What the device asks to do: each scope's description, else its name.
+    pub scopes: Vec<String>,
+    /// Why a `FAILED` flow failed, when PingOne says (`ACCESS_DENIED`).
+    pub error_code: Option<String>,
 }
 
-/// A PingOne user as the flow embeds it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct User {
-    /// The username.
-    #[serde(default)]
-    pub username: Option<String>,
-    /// Given and family name.
-    #[serde(default)]
-    pub name: Option<Name>,
-}
+/// Why a response body is not a flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NotAFlow;
 
-/// A person's name.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct Name {
-    /// Given name.
-    #[serde(default)]
-    pub given: Option<String>,
-    /// Family name.
-    #[serde(default)]
-    pub family: Option<String>,
-}
-
-impl User {
-    /// How to name the person: full name, else username.
-    pub fn display_name(&self) -> Option<String> {
-        let name = self.name.as_ref();
-        let parts: Vec<&str> = [
-            name.and_then(|n| n.given.as_deref()),
-            name.and_then(|n| n.family.as_deref()),
-        ]
-        .into_iter()
-        .flatten()
+/// A non-empty string at a JSON pointer.
+pub(crate) fn text_at(value: &Value, pointer: &str) -> Option<String> {
+    value
+        .pointer(pointer)
+        .and_then(Value::as_str)
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .collect();
-        if parts.is_empty() {
-            self.username.clone().filter(|u| !u.trim().is_empty())
-        } else {
-            Some(parts.join(" "))
-        }
-    }
-}
-
-/// The application asking for access.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct Application {
-    /// Its name, as configured in PingOne.
-    #[serde(default)]
-    pub name: Option<String>,
-    /// Its icon.
-    #[serde(default)]
-    pub icon: Option<Icon>,
-}
-
-/// An application icon.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct Icon {
-    /// Where the image is.
-    #[serde(default)]
-    pub href: Option<String>,
-}
-
-impl Application {
-    /// The icon's address, only when it is an absolute http(s) URL.
-    pub fn icon_url(&self) -> Option<&str> {
-        let href = self.icon.as_ref()?.href.as_deref()?;
-        (href.starts_with("https://") || href.starts_with("http://")).then_some(href)
-    }
-}
-
-/// A scope the device asks for.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct Scope {
-    /// The scope's name (`openid`).
-    pub name: String,
-    /// What it lets the device do, in words.
-    #[serde(default)]
-    pub description: Option<String>,
-}
-
-/// A flow's own error, on `FAILED`.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize)]
-pub struct FlowError {
-    /// PingOne's code, e.g. `ACCESS_DENIED`.
-    #[serde(default)]
-    pub code: Option<String>,
+        .map(str::to_owned)
 }
 
 impl Flow {
-    /// Parses a flow resource.
-    pub fn parse(json: &str) -> Result<Self, serde_json::Error> {
-        serde_json::from_str(json)
+    /// Parses a flow resource. Only `id` and `status` are required; every other field is read
+    /// when present and of the expected type, and ignored otherwise.
+    pub fn parse(json: &str) -> Result<Self, NotAFlow> {
+        let v: Value = serde_json::from_str(json).map_err(|_| NotAFlow)?;
+        let id = text_at(&v, "/id").ok_or(NotAFlow)?;
+        let status = Status::from_wire(&text_at(&v, "/status").ok_or(NotAFlow)?);
+        let user = {
+            let parts: Vec<String> = ["/_embedded/user/name/given", "/_embedded/user/name/family"]
+                .iter()
+                .filter_map(|p| text_at(&v, p))
+                .collect();
+            if parts.is_empty() {
+                text_at(&v, "/_embedded/user/username")
+            } else {
+                Some(parts.join(" "))
+            }
+        };
+        let icon = text_at(&v, "/_embedded/application/icon/href")
+            .filter(|href| href.starts_with("https://") || href.starts_with("http://"));
+        let scopes = v
+            .pointer("/_embedded/scopes")
+            .and_then(Value::as_array)
+            .map(|scopes| {
+                scopes
+                    .iter()
+                    .filter_map(|s| text_at(s, "/description").or_else(|| text_at(s, "/name")))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok(Flow {
+            id,
+            status,
+            resume_url: text_at(&v, "/resumeUrl"),
+            expires_at: text_at(&v, "/expiresAt"),
+            user,
+            application: text_at(&v, "/_embedded/application/name"),
+            icon,
+            scopes,
+            error_code: text_at(&v, "/error/code"),
+        })
     }
 }
 
@@ -194,13 +138,17 @@ mod tests {
         assert_eq!(flow.id, "f");
         assert_eq!(flow.status, Status::ConsentRequired);
         assert_eq!(flow.expires_at.as_deref(), Some("2026-11-28T18:40:17.259Z"));
-        let app = flow.embedded.application.as_ref().expect("application");
-        assert_eq!(app.name.as_deref(), Some("Living-room TV"));
-        assert_eq!(app.icon_url(), Some("https://cdn.example/logo.png"));
-        assert_eq!(flow.embedded.scopes.len(), 2);
-        assert_eq!(flow.embedded.scopes[1].description, None);
-        let user = flow.embedded.user.as_ref().expect("user");
-        assert_eq!(user.display_name().as_deref(), Some("Ada Lovelace"));
+        assert_eq!(
+            flow.resume_url.as_deref(),
+            Some("https://auth.pingone.com/e/as/resume?flowId=f")
+        );
+        assert_eq!(flow.application.as_deref(), Some("Living-room TV"));
+        assert_eq!(flow.icon.as_deref(), Some("https://cdn.example/logo.png"));
+        assert_eq!(
+            flow.scopes,
+            vec!["Know who you are".to_owned(), "profile".to_owned()]
+        );
+        assert_eq!(flow.user.as_deref(), Some("Ada Lovelace"));
     }
 
     #[test]
@@ -228,8 +176,11 @@ mod tests {
 
     #[test]
     fn a_minimal_flow_is_enough() {
-        let flow = Flow::parse(r#"{"id":"f","status":"COMPLETED"}"#).expect("parses");
-        assert_eq!(flow.embedded, Embedded::default());
+        let flow =
+            Flow::parse(r#"{"id":"f","status":"COMPLETED","_embedded":{"scopes":"not a list"}}"#)
+                .expect("parses");
+        assert_eq!((flow.user, flow.application, flow.icon), (None, None, None));
+        assert!(flow.scopes.is_empty());
         assert_eq!(flow.resume_url, None);
     }
 
@@ -247,38 +198,38 @@ mod tests {
         }
     }
 
+    fn with_user(user: &str) -> Option<String> {
+        Flow::parse(&format!(
+            r#"{{"id":"f","status":"X","_embedded":{{"user":{user}}}}}"#
+        ))
+        .expect("parses")
+        .user
+    }
+
     #[test]
     fn names_people_sensibly() {
-        let user = |given: Option<&str>, family: Option<&str>, username: Option<&str>| User {
-            username: username.map(Into::into),
-            name: Some(Name {
-                given: given.map(Into::into),
-                family: family.map(Into::into),
-            }),
-        };
         assert_eq!(
-            user(Some("Ada"), None, Some("ada"))
-                .display_name()
-                .as_deref(),
+            with_user(r#"{"username":"ada","name":{"given":"Ada"}}"#).as_deref(),
             Some("Ada")
         );
         assert_eq!(
-            user(None, None, Some("ada")).display_name().as_deref(),
+            with_user(r#"{"username":"ada","name":{"given":" "}}"#).as_deref(),
             Some("ada")
         );
-        assert_eq!(user(Some(" "), None, None).display_name(), None);
+        assert_eq!(with_user(r#"{"name":{}}"#), None);
     }
 
     #[test]
     fn only_web_icons() {
-        let app = |href: &str| Application {
-            name: None,
-            icon: Some(Icon {
-                href: Some(href.into()),
-            }),
+        let icon = |href: &str| {
+            Flow::parse(&format!(
+                r#"{{"id":"f","status":"X","_embedded":{{"application":{{"icon":{{"href":"{href}"}}}}}}}}"#
+            ))
+            .expect("parses")
+            .icon
         };
-        assert_eq!(app("javascript:alert(1)").icon_url(), None);
-        assert_eq!(app("data:image/png;base64,xx").icon_url(), None);
-        assert_eq!(app("https://x/y.png").icon_url(), Some("https://x/y.png"));
+        assert_eq!(icon("javascript:alert(1)"), None);
+        assert_eq!(icon("data:image/png;base64,xx"), None);
+        assert_eq!(icon("https://x/y.png").as_deref(), Some("https://x/y.png"));
     }
 }

@@ -2,5 +2,7 @@
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(device_page::app::App);
+    // The page starts with an await (the configuration) before Leptos mounts and sets up its
+    // own executor, so this first task goes to wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(device_page::app::start());
 }

@@ -54,8 +54,7 @@ pub fn for_flow(flow: &Flow, denied: bool) -> Screen {
         Status::ConsentRequired => Screen::Consent,
         Status::Completed => Screen::End(End::Connected),
         Status::Failed => {
-            let access_denied =
-                flow.error.as_ref().and_then(|e| e.code.as_deref()) == Some("ACCESS_DENIED");
+            let access_denied = flow.error_code.as_deref() == Some("ACCESS_DENIED");
             Screen::End(if denied || access_denied {
                 End::Refused
             } else {

@@ -22,15 +22,10 @@ pub fn Consent(
     /// Called with `true` for Allow, `false` for Deny.
     on_answer: Callback<bool>,
 ) -> impl IntoView {
-    let app = flow.embedded.application.clone().unwrap_or_default();
-    let name = app
-        .name
-        .clone()
-        .filter(|n| !n.trim().is_empty())
+    let name = flow
+        .application
         .unwrap_or_else(|| text::CONSENT_APP_UNKNOWN.to_owned());
-    let icon = app.icon_url().map(str::to_owned);
-    let user = flow.embedded.user.as_ref().and_then(|u| u.display_name());
-    let scopes = flow.embedded.scopes.clone();
+    let (icon, user, scopes) = (flow.icon, flow.user, flow.scopes);
     let answer = move |accept: bool| {
         if !busy.get_untracked() {
             on_answer.run(accept);
@@ -45,9 +40,7 @@ pub fn Consent(
             {(!scopes.is_empty()).then(|| view! {
                 <p>{text::CONSENT_SCOPES}</p>
                 <ul class="consent__scopes">
-                    {scopes.into_iter().map(|s| view! {
-                        <li>{s.description.clone().unwrap_or_else(|| s.name.clone())}</li>
-                    }).collect_view()}
+                    {scopes.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
                 </ul>
             })}
             {user.map(|u| view! { <p class="consent__user">{text::CONSENT_SIGNED_IN_AS}<strong>{u}</strong></p> })}
