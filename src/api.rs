@@ -9,6 +9,7 @@ use crate::code::UserCode;
 use crate::config::Config;
 pub use crate::error::ApiError;
 use crate::flow::Flow;
+use crate::json::quote;
 
 /// What the person does to move the flow on; each is one POST whose `Content-Type` names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,12 +43,14 @@ impl Step {
     pub fn body(&self) -> String {
         match self {
             Step::SignOn { username, password } => {
-                serde_json::json!({ "username": username, "password": password }).to_string()
+                format!(
+                    r#"{{"username":{},"password":{}}}"#,
+                    quote(username),
+                    quote(password)
+                )
             }
-            Step::VerifyCode(code) => {
-                serde_json::json!({ "userCode": code.formatted() }).to_string()
-            }
-            Step::Consent(accept) => serde_json::json!({ "accept": accept }).to_string(),
+            Step::VerifyCode(code) => format!(r#"{{"userCode":"{code}"}}"#),
+            Step::Consent(accept) => format!(r#"{{"accept":{accept}}}"#),
         }
     }
 }
@@ -178,7 +181,7 @@ mod tests {
             sign_on.media_type(),
             "application/vnd.pingidentity.usernamePassword.check+json"
         );
-        assert_eq!(sign_on.body(), r#"{"password":"p\"w","username":"ada"}"#);
+        assert_eq!(sign_on.body(), r#"{"username":"ada","password":"p\"w"}"#);
         assert_eq!(Step::VerifyCode(code).body(), r#"{"userCode":"GKHF-JQBC"}"#);
         assert_eq!(Step::Consent(false).body(), r#"{"accept":false}"#);
         assert!(

@@ -6,13 +6,11 @@ use leptos::prelude::*;
 
 use crate::api::{self, Client, Step};
 use crate::code::{Remembered, UserCode};
-use crate::components::Countdown;
+use crate::components::{Countdown, Message, NextStep};
 use crate::config::{Config, origin};
 use crate::error::ApiError;
 use crate::flow::Flow;
-use crate::pages::{
-    CodeScreen, ConfigProblem, Consent, EndScreen, HandOff, LoadFailed, NextStep, NotFound, SignOn,
-};
+use crate::pages::{CodeScreen, Consent, SignOn};
 use crate::query::{Query, is_device_path};
 use crate::screen::{self, End, Screen};
 use crate::text;
@@ -141,16 +139,15 @@ pub fn App(
 ) -> impl IntoView {
     view! {
         <main class="page">
+            <h1 class="page__title">{text::TITLE}</h1>
             {match config {
-                None => view! { <NotFound /> }.into_any(),
-                Some(Ok(config)) => view! {
-                    <h1 class="page__title">{text::TITLE}</h1>
-                    <Device config query />
-                }.into_any(),
-                Some(Err(problem)) => view! {
-                    <h1 class="page__title">{text::TITLE}</h1>
-                    <ConfigProblem problem />
-                }.into_any(),
+                Some(Ok(config)) => view! { <Device config query /> }.into_any(),
+                Some(Err(problem)) => {
+                    view! { <Message title=text::CONFIG_TITLE body=text::CONFIG_BODY detail=problem modifier="problem" /> }
+                        .into_any()
+                }
+                None => view! { <Message title=text::NOT_FOUND_TITLE body=text::NOT_FOUND_BODY modifier="problem" /> }
+                    .into_any(),
             }}
         </main>
     }
@@ -201,7 +198,7 @@ fn Start(config: Config, remembered: Option<Remembered>, linked: bool) -> impl I
         go(code, true);
         return view! { <p class="page__status" role="status">{text::REDIRECTING}</p> }.into_any();
     }
-    Effect::new(move |_| mark_actionable());
+    mark_actionable();
     view! {
         <CodeScreen
             remembered
@@ -218,23 +215,22 @@ fn Start(config: Config, remembered: Option<Remembered>, linked: bool) -> impl I
 fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) -> impl IntoView {
     let client = Client::new(&config);
     let flow = RwSignal::new(None::<Flow>);
-    let ended = RwSignal::new(None::<End>);
-    let load_error = RwSignal::new(None::<ApiError>);
+    // What stands in for the flow's own screen: an end state, or a first read that failed.
+    let overlay = RwSignal::new(None::<Screen>);
     let problem = RwSignal::new(None::<ApiError>);
     let denied = RwSignal::new(false);
     let remembered = RwSignal::new(remembered);
 
     let apply = move |result: Result<Flow, ApiError>| match result {
         Ok(f) => {
-            load_error.set(None);
             problem.set(None);
             flow.set(Some(f));
         }
         Err(e) => {
             if let Some(end) = screen::end_for_error(&e, in_iframe()) {
-                ended.set(Some(end));
+                overlay.set(Some(Screen::End(end)));
             } else if flow.get_untracked().is_none() {
-                load_error.set(Some(e));
+                overlay.set(Some(Screen::LoadFailed(e)));
             } else {
                 problem.set(Some(e));
             }
@@ -278,14 +274,10 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
     };
 
     let current = Memo::new(move |_| {
-        if let Some(end) = ended.get() {
-            return Screen::End(end);
-        }
-        match (flow.get(), load_error.get()) {
-            (Some(f), _) => screen::for_flow(&f, denied.get()),
-            (None, Some(e)) => Screen::LoadFailed(e),
-            (None, None) => Screen::Loading,
-        }
+        overlay.get().unwrap_or_else(|| match flow.get() {
+            Some(f) => screen::for_flow(&f, denied.get()),
+            None => Screen::Loading,
+        })
     });
     let interactive = move || {
         matches!(
@@ -293,11 +285,13 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
             Screen::SignOn | Screen::Code | Screen::Consent
         )
     };
-    let expires_at = Memo::new(move |_| {
-        flow.get()
-            .and_then(|f| f.expires_at)
-            .map(|at| js_sys::Date::parse(&at))
-            .filter(|ms| ms.is_finite())
+    let expires_at = Signal::derive(move || {
+        flow.with(|f| {
+            f.as_ref()
+                .and_then(|f| f.expires_at.as_deref())
+                .map(js_sys::Date::parse)
+        })
+        .filter(|ms| ms.is_finite())
     });
 
     let resume = config.clone();
@@ -330,11 +324,14 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
         match end {
             End::Connected => link(text::CONNECT_ANOTHER, own_path()),
             End::Refused | End::Failed | End::TooManyAttempts => link(text::NEW_CODE, own_path()),
-            End::CodeExpired | End::CodeUsed => NextStep::NewCode(Callback::new(move |_| {
-                forget();
-                remembered.set(None);
-                ended.set(None);
-            })),
+            End::CodeExpired | End::CodeUsed => NextStep::Button {
+                label: text::NEW_CODE,
+                on_click: Callback::new(move |_| {
+                    forget();
+                    remembered.set(None);
+                    overlay.set(None);
+                }),
+            },
             End::FlowExpired | End::NotSignedIn => {
                 link(text::START_AGAIN, api::hand_off_url(&config, code.as_ref()))
             }
@@ -354,10 +351,12 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
             Screen::Loading => view! { <p class="page__status" role="status">{text::LOADING}</p> }.into_any(),
             Screen::LoadFailed(error) => {
                 let retry = Callback::new(move |_| {
-                    load_error.set(None);
+                    overlay.set(None);
                     reload();
                 });
-                view! { <LoadFailed error on_retry=retry /> }.into_any()
+                let next = NextStep::Button { label: text::TRY_AGAIN, on_click: retry };
+                view! { <Message title=text::LOAD_FAILED_TITLE body=text::problem(&error) next modifier="problem" /> }
+                    .into_any()
             }
             Screen::SignOn => view! { <SignOn busy problem on_submit=Callback::new(act) /> }.into_any(),
             Screen::Code => {
@@ -377,11 +376,19 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
                     view! { <Consent flow busy problem on_answer /> }
                 })
                 .into_any(),
-            Screen::HandOff(_) => view! { <HandOff href=hosted.clone() /> }.into_any(),
-            Screen::End(end) => view! { <EndScreen end next=next_step(end) /> }.into_any(),
+            Screen::HandOff(_) => {
+                let next = NextStep::Link { label: text::HAND_OFF_LINK, href: hosted.clone(), new_window: false };
+                view! { <Message title=text::HAND_OFF_TITLE body=text::HAND_OFF_BODY next modifier="problem" /> }
+                    .into_any()
+            }
+            Screen::End(end) => {
+                let (title, body) = text::end(end);
+                let modifier = if end == End::Connected { "done" } else { "problem" };
+                view! { <Message title body next=next_step(end) modifier /> }.into_any()
+            }
         }}
-        <Show when=interactive>
-            <Countdown expires_at on_zero=Callback::new(move |_| reload()) />
-        </Show>
+        {move || {
+            interactive().then(|| view! { <Countdown expires_at on_zero=Callback::new(move |_| reload()) /> })
+        }}
     }
 }

@@ -179,7 +179,7 @@ mod tests {
             linked.code().map(|c| c.formatted()).as_deref(),
             Some("GKHF-JQBC")
         );
-        assert_eq!(Remembered::decode("link:nonsense"), None);
+        assert_eq!(Remembered::decode("link:nope"), None);
         assert_eq!(Remembered::decode("GKHF-JQBC"), None);
     }
 

@@ -1,9 +1,7 @@
 //! The deployment's configuration (`config.json` beside the page), parsed and checked before the
 //! page talks to anyone, so a wrong value gets a screen naming the key instead of a blank page.
 
-use serde_json::Value;
-
-use crate::flow::text_at;
+use crate::json::Doc;
 use thiserror::Error;
 
 /// Where the page sends people and which PingOne environment and application it serves.
@@ -56,12 +54,11 @@ impl Config {
     /// Parses `config.json`. `environment_id`, when given (PingOne's redirect carries it in the
     /// query), overrides the file's. Unknown keys are ignored.
     pub fn parse(json: &str, environment_id: Option<&str>) -> Result<Self, ConfigError> {
-        let raw: Value =
-            serde_json::from_str(json).map_err(|e| ConfigError::Syntax(e.to_string()))?;
+        let raw = Doc::parse(json).map_err(ConfigError::Syntax)?;
         if !raw.is_object() {
             return Err(ConfigError::Syntax("expected a JSON object".into()));
         }
-        let key = |name: &str| text_at(&raw, &format!("/{name}"));
+        let key = |name: &str| raw.text(&[name]);
 
         let auth_base = required("authBase", key("authBase"))?;
         let auth_base = http_url("authBase", &auth_base)?
@@ -99,10 +96,7 @@ impl Config {
             environment_id,
             app_identifier,
             hosted_sign_on_url,
-            follow_resume_url: raw
-                .get("followResumeUrl")
-                .and_then(Value::as_bool)
-                .unwrap_or(false),
+            follow_resume_url: raw.flag(&["followResumeUrl"]).unwrap_or(false),
         })
     }
 
@@ -140,9 +134,14 @@ fn http_url<'a>(key: &'static str, value: &'a str) -> Result<&'a str, ConfigErro
 
 /// The origin part (`scheme://host[:port]`) of an absolute URL.
 pub fn origin(url: &str) -> &str {
-    let after_scheme = url.find("://").map_or(0, |i| i + 3);
-    let end = url[after_scheme..]
-        .find(['/', '?', '#'])
+    let bytes = url.as_bytes();
+    let after_scheme = bytes
+        .windows(3)
+        .position(|w| w == b"://")
+        .map_or(0, |i| i + 3);
+    let end = bytes[after_scheme..]
+        .iter()
+        .position(|b| matches!(b, b'/' | b'?' | b'#'))
         .map_or(url.len(), |i| after_scheme + i);
     &url[..end]
 }

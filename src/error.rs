@@ -2,9 +2,7 @@
 //! (`{id, code, message, details[]}`) into what a screen needs to decide. Matches on `code`,
 //! `details[].code`, `target` and `innerError`, never on `message`: Ping says messages change.
 
-use serde_json::Value;
-
-use crate::flow::text_at;
+use crate::json::Doc;
 use thiserror::Error;
 
 /// A failed call, in the terms the screens act on.
@@ -79,16 +77,16 @@ impl ApiError {
 
     /// Classifies an error response from its status and body.
     pub fn from_response(status: u16, body: &str) -> Self {
-        let error: Value = serde_json::from_str(body).unwrap_or(Value::Null);
-        let target = text_at(&error, "/details/0/target");
+        let error = Doc::parse(body).ok();
+        let at = |keys: &[&str]| error.as_ref().and_then(|e| e.text(keys));
+        let target = at(&["details", "0", "target"]);
         let target = target.as_deref();
-        let reason = text_at(&error, "/details/0/innerError/reason");
+        let reason = at(&["details", "0", "innerError", "reason"]);
         let remaining = error
-            .pointer("/details/0/innerError/remainingAttempts")
-            .and_then(Value::as_u64)
-            .and_then(|n| u32::try_from(n).ok());
-        let code = text_at(&error, "/code");
-        let detail_code = text_at(&error, "/details/0/code");
+            .as_ref()
+            .and_then(|e| e.count(&["details", "0", "innerError", "remainingAttempts"]));
+        let code = at(&["code"]);
+        let detail_code = at(&["details", "0", "code"]);
 
         match status {
             401 => ApiError::NotSignedIn,

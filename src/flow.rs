@@ -1,7 +1,7 @@
 //! PingOne's flow resource (`GET /{envId}/flows/{flowId}`), read tolerantly: unknown fields are
 //! ignored and an unknown status is kept as text, never an error, because PingOne may add both.
 
-use serde_json::Value;
+use crate::json::Doc;
 
 /// Where a flow stands: what PingOne asks of the person next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,56 +61,43 @@ pub struct Flow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotAFlow;
 
-/// A non-empty string at a JSON pointer.
-pub(crate) fn text_at(value: &Value, pointer: &str) -> Option<String> {
-    value
-        .pointer(pointer)
-        .and_then(Value::as_str)
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
 impl Flow {
     /// Parses a flow resource. Only `id` and `status` are required; every other field is read
     /// when present and of the expected type, and ignored otherwise.
     pub fn parse(json: &str) -> Result<Self, NotAFlow> {
-        let v: Value = serde_json::from_str(json).map_err(|_| NotAFlow)?;
-        let id = text_at(&v, "/id").ok_or(NotAFlow)?;
-        let status = Status::from_wire(&text_at(&v, "/status").ok_or(NotAFlow)?);
+        let v = Doc::parse(json).map_err(|_| NotAFlow)?;
+        let id = v.text(&["id"]).ok_or(NotAFlow)?;
+        let status = Status::from_wire(&v.text(&["status"]).ok_or(NotAFlow)?);
         let user = {
-            let parts: Vec<String> = ["/_embedded/user/name/given", "/_embedded/user/name/family"]
-                .iter()
-                .filter_map(|p| text_at(&v, p))
+            let name = |part| v.text(&["_embedded", "user", "name", part]);
+            let parts: Vec<String> = [name("given"), name("family")]
+                .into_iter()
+                .flatten()
                 .collect();
             if parts.is_empty() {
-                text_at(&v, "/_embedded/user/username")
+                v.text(&["_embedded", "user", "username"])
             } else {
                 Some(parts.join(" "))
             }
         };
-        let icon = text_at(&v, "/_embedded/application/icon/href")
+        let icon = v
+            .text(&["_embedded", "application", "icon", "href"])
             .filter(|href| href.starts_with("https://") || href.starts_with("http://"));
         let scopes = v
-            .pointer("/_embedded/scopes")
-            .and_then(Value::as_array)
-            .map(|scopes| {
-                scopes
-                    .iter()
-                    .filter_map(|s| text_at(s, "/description").or_else(|| text_at(s, "/name")))
-                    .collect()
-            })
-            .unwrap_or_default();
+            .list(&["_embedded", "scopes"])
+            .iter()
+            .filter_map(|s| s.text(&["description"]).or_else(|| s.text(&["name"])))
+            .collect();
         Ok(Flow {
             id,
             status,
-            resume_url: text_at(&v, "/resumeUrl"),
-            expires_at: text_at(&v, "/expiresAt"),
+            resume_url: v.text(&["resumeUrl"]),
+            expires_at: v.text(&["expiresAt"]),
             user,
-            application: text_at(&v, "/_embedded/application/name"),
+            application: v.text(&["_embedded", "application", "name"]),
             icon,
             scopes,
-            error_code: text_at(&v, "/error/code"),
+            error_code: v.text(&["error", "code"]),
         })
     }
 }

@@ -11,6 +11,7 @@ pub mod components;
 pub mod config;
 pub mod error;
 pub mod flow;
+pub mod json;
 pub mod pages;
 pub mod query;
 pub mod screen;

@@ -9,10 +9,11 @@ use std::rc::Rc;
 use device_page::api::Step;
 use device_page::app::Device;
 use device_page::code::{Remembered, UserCode};
+use device_page::components::{Message, NextStep};
 use device_page::config::Config;
 use device_page::error::ApiError;
 use device_page::flow::Flow;
-use device_page::pages::{CodeScreen, Consent, EndScreen, HandOff, NextStep, SignOn};
+use device_page::pages::{CodeScreen, Consent, SignOn};
 use device_page::query::Query;
 use device_page::screen::End;
 use leptos::prelude::*;
@@ -209,7 +210,7 @@ async fn a_wrong_code_says_so_keeps_the_code_and_shows_tries_left() {
 }
 
 #[wasm_bindgen_test]
-async fn sign_on_sends_once_and_a_wrong_password_clears_only_the_password() {
+async fn sign_on_sends_once_and_a_wrong_password_keeps_what_was_typed() {
     let problem = RwSignal::new(None::<ApiError>);
     let rec = Recorder::<Step>::new();
     let (on_submit, busy) = (rec.callback(), rec.busy);
@@ -251,7 +252,11 @@ async fn sign_on_sends_once_and_a_wrong_password_clears_only_the_password() {
         text(&screen)
     );
     assert_eq!(field_value(&screen, "#username"), "ada");
-    assert_eq!(field_value(&screen, "#password"), "");
+    assert_eq!(field_value(&screen, "#password"), "lovelace-1815");
+    assert!(
+        !button(&screen, "Sign on").disabled(),
+        "the person can try again"
+    );
 }
 
 const CONSENT_FLOW: &str = r#"{
@@ -298,12 +303,59 @@ async fn consent_names_the_app_the_scopes_and_the_user_and_answers_once() {
     assert!(allow.disabled() && deny.disabled());
 }
 
+/// The browser's JSON back end reads the contract's documents as the native one does (the native
+/// tests in `src/` cover many more cases on serde_json).
+#[wasm_bindgen_test]
+fn the_browser_reads_flows_errors_and_config_like_the_native_build() {
+    let flow = Flow::parse(CONSENT_FLOW).expect("recorded flow");
+    assert_eq!(flow.status, device_page::flow::Status::ConsentRequired);
+    assert_eq!(flow.application.as_deref(), Some("Living-room TV"));
+    assert_eq!(flow.user.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(
+        flow.scopes,
+        vec!["Know who you are".to_owned(), "See your name".to_owned()]
+    );
+    assert!(Flow::parse(r#"{"status":"COMPLETED"}"#).is_err());
+    assert!(Flow::parse("[1,2]").is_err());
+
+    let mismatch = r#"{"code":"INVALID_DATA","details":[{"code":"INVALID_VALUE","target":"userCode",
+        "innerError":{"reason":"MISMATCH","remainingAttempts":2}}]}"#;
+    assert_eq!(
+        ApiError::from_response(400, mismatch),
+        ApiError::WrongCode { remaining: Some(2) }
+    );
+    assert_eq!(
+        ApiError::from_response(400, "<html>"),
+        ApiError::Refused {
+            status: 400,
+            code: None
+        }
+    );
+
+    assert_eq!(config().app_identifier.as_deref(), Some("tv"));
+    assert_eq!(
+        Config::parse("[]", None).map_err(|e| e.key()),
+        Err("syntax")
+    );
+    assert_eq!(Config::parse("{", None).map_err(|e| e.key()), Err("syntax"));
+    assert_eq!(
+        Config::parse(
+            r#"{"authBase":"https://a.example","environmentId":"x"}"#,
+            None
+        )
+        .map_err(|e| e.key()),
+        Err("environmentId")
+    );
+    assert_eq!(device_page::json::quote("p\"w"), r#""p\"w""#);
+}
+
 #[wasm_bindgen_test]
 async fn end_states_say_what_happened_and_what_next() {
     let screen = mount(|| {
         view! {
-            <EndScreen end=End::Connected
-                next=NextStep::Link { label: "Connect another device", href: "/device".into(), new_window: false } />
+            <Message title=device_page::text::end(End::Connected).0 body=device_page::text::end(End::Connected).1
+                next=NextStep::Link { label: "Connect another device", href: "/device".into(), new_window: false }
+                modifier="done" />
         }
     });
     settle().await;
@@ -319,8 +371,9 @@ async fn end_states_say_what_happened_and_what_next() {
 
     let screen = mount(|| {
         view! {
-            <EndScreen end=End::CookieBlocked
-                next=NextStep::Link { label: "Continue in a new window", href: "/device?user_code=GKHF-JQBC".into(), new_window: true } />
+            <Message title=device_page::text::end(End::CookieBlocked).0 body=device_page::text::end(End::CookieBlocked).1
+                next=NextStep::Link { label: "Continue in a new window", href: "/device?user_code=GKHF-JQBC".into(), new_window: true }
+                modifier="problem" />
         }
     });
     settle().await;
@@ -333,7 +386,14 @@ async fn end_states_say_what_happened_and_what_next() {
 #[wasm_bindgen_test]
 async fn an_unsupported_step_hands_off_with_the_flow_id() {
     let href = device_page::api::hosted_sign_on_url(&config(), "flow-42");
-    let screen = mount(move || view! { <HandOff href /> });
+    let next = NextStep::Link {
+        label: device_page::text::HAND_OFF_LINK,
+        href,
+        new_window: false,
+    };
+    let screen = mount(move || {
+        view! { <Message title=device_page::text::HAND_OFF_TITLE body=device_page::text::HAND_OFF_BODY next modifier="problem" /> }
+    });
     settle().await;
     let link = find(&screen, "a");
     assert_eq!(link.text_content().as_deref(), Some("Continue on PingOne"));

@@ -16,33 +16,29 @@ pub fn Countdown(
     on_zero: Callback<()>,
 ) -> impl IntoView {
     let now = RwSignal::new(js_sys::Date::now());
-    if let Ok(handle) = set_interval_with_handle(
-        move || now.set(js_sys::Date::now()),
-        std::time::Duration::from_secs(1),
-    ) {
+    // The last `expires_at` the countdown reached zero for, so each is reported once.
+    let reported = std::cell::Cell::new(None::<f64>);
+    let tick = move || {
+        let t = js_sys::Date::now();
+        now.set(t);
+        if let Some(at) = expires_at.get_untracked()
+            && t >= at
+            && reported.get() != Some(at)
+        {
+            reported.set(Some(at));
+            on_zero.run(());
+        }
+    };
+    if let Ok(handle) = set_interval_with_handle(tick, std::time::Duration::from_secs(1)) {
         on_cleanup(move || handle.clear());
     }
-    let remaining = Memo::new(move |_| {
-        expires_at
-            .get()
-            .map(|at| ((at - now.get()) / 1000.0).ceil() as i64)
-    });
-    let fired_for = StoredValue::new(None::<f64>);
-    Effect::new(move |_| {
-        if remaining.get().is_some_and(|s| s <= 0) {
-            let at = expires_at.get_untracked();
-            if fired_for.get_value() != at {
-                fired_for.set_value(at);
-                on_zero.run(());
-            }
-        }
-    });
     move || {
-        remaining.get().map(|s| {
+        expires_at.get().map(|at| {
+            let seconds = ((at - now.get()) / 1000.0).ceil() as i64;
             view! {
                 <p class="countdown">
                     {text::EXPIRES_IN}
-                    <time class="countdown__time">{format_remaining(s)}</time>
+                    <time class="countdown__time">{format_remaining(seconds)}</time>
                 </p>
             }
         })

@@ -37,14 +37,12 @@ pub fn CodeScreen(
     let local_problem = RwSignal::new(None::<String>);
 
     // A refused code goes back into the field, as it was, for correcting.
-    Effect::new(move |_| {
-        if matches!(
+    let refused = move || {
+        matches!(
             problem.get(),
             Some(ApiError::WrongCode { .. } | ApiError::CodeRefused { .. })
-        ) {
-            confirming.set(false);
-        }
-    });
+        )
+    };
 
     let send = move |remembered: Remembered| {
         if !busy.get_untracked() {
@@ -62,17 +60,17 @@ pub fn CodeScreen(
             Err(e) => local_problem.set(Some(text::code_problem(e))),
         }
     };
-    let linked_code = StoredValue::new(linked.clone());
+    // In confirm mode the field's text is the linked code, already normalised.
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let Some(code) = linked_code.get_value() {
+        if let Ok(code) = UserCode::parse(&typed.get_untracked()) {
             send(Remembered::Linked(code));
         }
     };
     let shown = linked.map(|c| c.formatted()).unwrap_or_default();
 
     move || {
-        if confirming.get() {
+        if confirming.get() && !refused() {
             let shown = shown.clone();
             view! {
                 <Frame title=text::CODE_FROM_LINK.to_owned()>

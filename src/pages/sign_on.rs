@@ -1,4 +1,5 @@
-//! Sign on with username and password (`USERNAME_PASSWORD_REQUIRED`).
+//! Sign on with username and password (`USERNAME_PASSWORD_REQUIRED`). A failed try keeps both
+//! fields as typed, so a slip in one character is fixed, not retyped.
 
 use leptos::prelude::*;
 
@@ -21,12 +22,6 @@ pub fn SignOn(
 ) -> impl IntoView {
     let username = RwSignal::new(String::new());
     let password = RwSignal::new(String::new());
-    // A wrong password is typed again; everything else stays as it was.
-    Effect::new(move |_| {
-        if problem.get() == Some(ApiError::WrongPassword) {
-            password.set(String::new());
-        }
-    });
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if busy.get_untracked() {
