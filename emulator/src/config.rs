@@ -50,6 +50,10 @@ pub struct Config {
     pub application: Application,
     /// The users who can sign on.
     pub users: Vec<User>,
+    /// The host (name or IP) put in the URLs the emulator hands out — the verification URI, the
+    /// login page, the CORS origin, `config.json`'s `authBase` — instead of the bound address.
+    /// For a phone on the same network when the listeners bind `0.0.0.0`.
+    pub public_host: Option<String>,
 }
 
 /// Which characters user codes use; both are shown as `XXXX-XXXX`.
@@ -212,6 +216,7 @@ impl Config {
     pub fn demo() -> Config {
         Config {
             environment_id: DEMO_ENV_ID.to_owned(),
+            public_host: None,
             signing_key: "emulator-demo-environment-signing-key-not-a-secret".to_owned(),
             user_code_charset: UserCodeCharset::Alphanumeric,
             flow_idle_timeout: 15 * 60,

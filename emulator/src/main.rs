@@ -24,6 +24,11 @@ struct Args {
     /// A TOML file replacing any of the demo environment's values.
     #[arg(long)]
     config: Option<PathBuf>,
+    /// The host name or IP to put in the URLs handed out (verification URI, login page, CORS
+    /// origin, the page's authBase) instead of the bound address: for a phone on the same
+    /// network, with --api 0.0.0.0:9000 --page 0.0.0.0:8080.
+    #[arg(long)]
+    public_host: Option<String>,
 }
 
 fn main() -> ExitCode {
@@ -48,10 +53,13 @@ fn run(args: Args) -> anyhow::Result<()> {
 }
 
 async fn serve(args: Args) -> anyhow::Result<()> {
-    let config = match &args.config {
+    let mut config = match &args.config {
         Some(path) => emulator::Config::from_toml_file(path)?,
         None => emulator::Config::demo(),
     };
+    if args.public_host.is_some() {
+        config.public_host = args.public_host.clone();
+    }
     let dist = match args.dist {
         Some(dist) => Some(dist),
         None if PathBuf::from("dist").is_dir() => Some(PathBuf::from("dist")),

@@ -133,8 +133,9 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         None => None,
     };
 
-    let api_url = url_of(api_bound);
-    let page_url = page_bound.map(url_of);
+    let public_host = config.public_host.clone();
+    let api_url = url_of(api_bound, public_host.as_deref());
+    let page_url = page_bound.map(|addr| url_of(addr, public_host.as_deref()));
     resolve(&mut config, &api_url, page_url.as_deref());
     let shared = Arc::new(Shared::new(config, api_url.clone()));
 
@@ -167,7 +168,10 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
 }
 
 /// `http://host:port` for a bound address; an unspecified address is reached on loopback.
-fn url_of(addr: SocketAddr) -> String {
+fn url_of(addr: SocketAddr, public_host: Option<&str>) -> String {
+    if let Some(host) = public_host {
+        return format!("http://{host}:{}", addr.port());
+    }
     let ip = match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
         IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(std::net::Ipv6Addr::LOCALHOST),
@@ -346,11 +350,24 @@ mod tests {
     #[test]
     fn urls_use_loopback_for_unspecified_addresses() {
         let addr: SocketAddr = "0.0.0.0:9000".parse().expect("addr");
-        assert_eq!(url_of(addr), "http://127.0.0.1:9000");
+        assert_eq!(url_of(addr, None), "http://127.0.0.1:9000");
         let addr: SocketAddr = "[::]:9000".parse().expect("addr");
-        assert_eq!(url_of(addr), "http://[::1]:9000");
+        assert_eq!(url_of(addr, None), "http://[::1]:9000");
         let addr: SocketAddr = "127.0.0.1:1234".parse().expect("addr");
-        assert_eq!(url_of(addr), "http://127.0.0.1:1234");
+        assert_eq!(url_of(addr, None), "http://127.0.0.1:1234");
+    }
+
+    #[test]
+    fn urls_use_the_public_host_when_set() {
+        let addr: SocketAddr = "0.0.0.0:8080".parse().expect("addr");
+        assert_eq!(
+            url_of(addr, Some("192.168.1.20")),
+            "http://192.168.1.20:8080"
+        );
+        assert_eq!(
+            url_of(addr, Some("tv-demo.local")),
+            "http://tv-demo.local:8080"
+        );
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `cargo xtask`: the project's tool setup, test, demo and bench commands, in Rust so they run
 //! wherever cargo does.
 
+mod demo;
 mod project;
 mod setup;
 mod size;
@@ -22,41 +23,30 @@ enum Task {
     Setup,
     /// Set up, then run every check: fmt, clippy (host and wasm32), tests, release build, size budget.
     Test,
-    /// Set up, build the page (release) and serve it on 127.0.0.1.
-    Demo,
+    /// Set up, build the page, start the emulator serving it and run the device CLI against it.
+    Demo {
+        /// Address to listen on: 0.0.0.0 lets a phone on the same network open the page.
+        #[arg(long, default_value = "127.0.0.1")]
+        host: String,
+        /// Host name or IP the links and the QR code carry (default: this machine's LAN
+        /// address with --host 0.0.0.0, else --host).
+        #[arg(long)]
+        public_host: Option<String>,
+    },
 }
 
 fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
-        Task::Setup => setup::run().map(|_| ()),
-        Task::Test => test::run(),
-        Task::Demo => demo(),
+        Task::Setup => setup::run().map(|_| std::process::ExitCode::SUCCESS),
+        Task::Test => test::run().map(|()| std::process::ExitCode::SUCCESS),
+        Task::Demo { host, public_host } => demo::run(demo::DemoArgs { host, public_host }),
     };
     match result {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(error) => {
             eprintln!("xtask: error: {error:#}");
             std::process::ExitCode::FAILURE
         }
     }
-}
-
-fn demo() -> anyhow::Result<()> {
-    let tools = setup::run()?;
-    let root = project::root();
-    project::sh(
-        tools
-            .command("trunk")
-            .args([
-                "serve",
-                "--release",
-                "--address",
-                "127.0.0.1",
-                "--port",
-                "8080",
-            ])
-            .arg("--no-autoreload")
-            .current_dir(&root),
-    )
 }

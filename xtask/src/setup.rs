@@ -13,6 +13,8 @@ use crate::project::{self, output, sh};
 /// rustc 1.81 and later.
 const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// axe-core, the accessibility checker the end-to-end suite injects into every screen.
+const AXE_CORE_VERSION: &str = "4.14.1";
 
 /// The installed tools, and how to run them.
 pub struct Tools {
@@ -21,6 +23,8 @@ pub struct Tools {
     pub chromedriver: PathBuf,
     /// Chromium.
     pub chromium: PathBuf,
+    /// axe-core's browser bundle.
+    pub axe_core_js: PathBuf,
 }
 
 impl Tools {
@@ -102,6 +106,7 @@ pub fn run() -> Result<Tools> {
         path: project::path_with(&[binaryen_bin.clone(), project::cargo_bin()])?,
         chromedriver: PathBuf::from("/usr/bin/chromedriver"),
         chromium: PathBuf::from("/usr/bin/chromium"),
+        axe_core_js: project::tools_dir().join("axe/node_modules/axe-core/axe.min.js"),
     };
 
     wasm_target()?;
@@ -127,6 +132,7 @@ pub fn run() -> Result<Tools> {
         &format!("wasm-bindgen-test-runner {locked}"),
     )?;
     wasm_opt(&tools, &pins.wasm_opt, &binaryen_bin)?;
+    axe_core(&tools)?;
     browser(&tools)?;
     println!("== setup: all tools present");
     Ok(tools)
@@ -188,9 +194,7 @@ fn wasm_opt(tools: &Tools, pin: &str, bin: &std::path::Path) -> Result<()> {
         "need {want} (found: {})",
         found.as_deref().unwrap_or("nothing")
     );
-    if output(Command::new("npm").arg("--version")).is_none() {
-        apt_install(&["nodejs", "npm"])?;
-    }
+    ensure_npm()?;
     let prefix = project::tools_dir().join("binaryen");
     std::fs::create_dir_all(&prefix).with_context(|| format!("creating {}", prefix.display()))?;
     sh(tools
@@ -210,6 +214,56 @@ fn wasm_opt(tools: &Tools, pin: &str, bin: &std::path::Path) -> Result<()> {
             "installed binaryen@{number}, but {} says {found:?}",
             exe.display()
         );
+    }
+    Ok(())
+}
+
+/// axe-core from npm into `.tools/axe`, checked by its package version.
+fn axe_core(tools: &Tools) -> Result<()> {
+    let prefix = project::tools_dir().join("axe");
+    let manifest = prefix.join("node_modules/axe-core/package.json");
+    let installed = std::fs::read_to_string(&manifest).ok().and_then(|text| {
+        text.lines()
+            .find_map(|l| {
+                l.trim()
+                    .strip_prefix("\"version\": \"")?
+                    .strip_suffix("\",")
+            })
+            .map(str::to_owned)
+    });
+    if installed.as_deref() == Some(AXE_CORE_VERSION) && tools.axe_core_js.is_file() {
+        println!("ok   axe-core {AXE_CORE_VERSION}");
+        return Ok(());
+    }
+    println!(
+        "need axe-core {AXE_CORE_VERSION} (found: {})",
+        installed.as_deref().unwrap_or("nothing")
+    );
+    ensure_npm()?;
+    std::fs::create_dir_all(&prefix).with_context(|| format!("creating {}", prefix.display()))?;
+    sh(tools
+        .command("npm")
+        .args([
+            "install",
+            "--no-audit",
+            "--no-fund",
+            "--no-save",
+            "--prefix",
+        ])
+        .arg(&prefix)
+        .arg(format!("axe-core@{AXE_CORE_VERSION}")))?;
+    if !tools.axe_core_js.is_file() {
+        bail!(
+            "installed axe-core, but {} is missing",
+            tools.axe_core_js.display()
+        );
+    }
+    Ok(())
+}
+
+fn ensure_npm() -> Result<()> {
+    if output(Command::new("npm").arg("--version")).is_none() {
+        apt_install(&["nodejs", "npm"])?;
     }
     Ok(())
 }

@@ -79,12 +79,19 @@ pub fn run() -> Result<()> {
         );
         Ok(())
     })?;
-    step("native tests", &mut || {
-        sh(tools
-            .command("cargo")
-            .args(["test", "--workspace"])
-            .current_dir(&root))
-    })?;
+    step(
+        "native tests (unit, emulator, device CLI, end to end in Chromium)",
+        &mut || {
+            sh(tools
+                .command("cargo")
+                .args(["test", "--workspace"])
+                .env("E2E_DIST", root.join("dist"))
+                .env("CHROMEDRIVER", &tools.chromedriver)
+                .env("CHROMIUM", &tools.chromium)
+                .env("AXE_CORE_JS", &tools.axe_core_js)
+                .current_dir(&root))
+        },
+    )?;
     step(
         "browser tests (wasm-bindgen-test, headless Chromium)",
         &mut || {
