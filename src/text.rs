@@ -146,3 +146,73 @@ pub fn end(end: End) -> (&'static str, &'static str) {
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_problem_has_words_and_tries_left_are_counted_right() {
+        let errors = [
+            ApiError::WrongCode { remaining: None },
+            ApiError::CodeExpired,
+            ApiError::CodeUsed,
+            ApiError::CodeRefused { remaining: None },
+            ApiError::TooManyAttempts,
+            ApiError::WrongPassword,
+            ApiError::FlowExpired,
+            ApiError::NotSignedIn,
+            ApiError::Network,
+            ApiError::BadResponse,
+            ApiError::Server { status: 503 },
+            ApiError::Refused {
+                status: 400,
+                code: Some("INVALID_REQUEST".into()),
+            },
+        ];
+        for error in errors {
+            assert!(problem(&error).len() > 20, "{error:?}");
+        }
+        assert!(problem(&ApiError::WrongCode { remaining: Some(1) }).ends_with(" 1 try left."));
+        assert!(problem(&ApiError::WrongCode { remaining: Some(4) }).ends_with(" 4 tries left."));
+        assert!(problem(&ApiError::Server { status: 503 }).contains("HTTP 503"));
+        assert!(
+            problem(&ApiError::Refused {
+                status: 400,
+                code: Some("X".into())
+            })
+            .contains("HTTP 400, X")
+        );
+        // The combined, honest message when PingOne does not say why a code was refused.
+        assert!(
+            problem(&ApiError::CodeRefused { remaining: None })
+                .contains("mistyped, expired or already used")
+        );
+    }
+
+    #[test]
+    fn every_end_state_is_distinct() {
+        let ends = [
+            End::Connected,
+            End::Refused,
+            End::Failed,
+            End::CodeExpired,
+            End::CodeUsed,
+            End::TooManyAttempts,
+            End::FlowExpired,
+            End::NotSignedIn,
+            End::CookieBlocked,
+        ];
+        let titles: std::collections::HashSet<_> = ends.iter().map(|e| end(*e).0).collect();
+        assert_eq!(titles.len(), ends.len());
+    }
+
+    #[test]
+    fn code_problems_say_how_many_characters() {
+        assert_eq!(
+            code_problem(CodeError::TooShort(5)),
+            "That's 5 letters and numbers; the code has 8."
+        );
+        assert!(code_problem(CodeError::BadCharacter('+')).contains("“+”"));
+    }
+}
