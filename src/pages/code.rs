@@ -74,7 +74,7 @@ pub fn CodeScreen(
             let shown = shown.clone();
             view! {
                 <Frame title=text::CODE_FROM_LINK.to_owned()>
-                    <p class="code-confirm__code" aria-label=text::CODE_LABEL>{shown}</p>
+                    <p class="code-confirm__code">{shown}</p>
                     <p class="warning">{text::CODE_WARNING}</p>
                     <form class="actions" on:submit=confirm>
                         <button class="button button--primary" type="submit" disabled=busy aria-busy=move || busy.get().to_string()>
