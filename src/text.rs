@@ -141,7 +141,7 @@ pub fn end(end: End) -> (&'static str, &'static str) {
             "This can happen when the browser blocks cookies or the link was opened in another browser. Start again in this browser.",
         ),
         End::CookieBlocked => (
-            "Continue in a new window",
+            "This sign-on needs its own window",
             "This page is shown inside another site, and your browser keeps the sign-on service's cookies from it. Continue in a window of its own.",
         ),
     }
