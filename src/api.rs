@@ -142,18 +142,33 @@ async fn read_flow(response: Response) -> Result<Flow, ApiError> {
 }
 
 /// Fetches the deployment's configuration as text (parsed by [`Config`]).
-pub async fn fetch_config(url: &str) -> Result<String, String> {
+///
+/// A network failure or a server error (5xx) is worth retrying; any other refusal (a missing
+/// file) is the deployment's to fix, so it is reported as a configuration problem.
+pub async fn fetch_config(url: &str) -> Result<String, ConfigFailure> {
     let response = Request::get(url)
         .send()
         .await
-        .map_err(|e| format!("could not reach {url}: {e}"))?;
-    if !response.ok() {
-        return Err(format!("{url} answered HTTP {}", response.status()));
+        .map_err(|_| ConfigFailure::Unreachable)?;
+    match response.status() {
+        200..=299 => response
+            .text()
+            .await
+            .map_err(|_| ConfigFailure::Unreachable),
+        500..=599 => Err(ConfigFailure::Unreachable),
+        status => Err(ConfigFailure::Invalid(format!(
+            "{url} answered HTTP {status}"
+        ))),
     }
-    response
-        .text()
-        .await
-        .map_err(|e| format!("reading {url}: {e}"))
+}
+
+/// Why the page has no usable configuration.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigFailure {
+    /// It could not be fetched now (offline, server error): try again.
+    Unreachable,
+    /// It is missing or wrong: the operator must fix it. Says which key, or what answered.
+    Invalid(String),
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::api::{self, Client, Step};
+use crate::api::{self, Client, ConfigFailure, Step};
 use crate::code::{Remembered, UserCode};
 use crate::components::{Countdown, Message, NextStep};
 use crate::config::{Config, origin};
@@ -122,18 +122,16 @@ pub async fn start() {
     leptos::mount::mount_to_body(move || view! { <App config query /> });
 }
 
-async fn load_config(environment_id: Option<&str>) -> Result<Config, String> {
-    let json = api::fetch_config(&config_url())
-        .await
-        .map_err(|e| format!("{}: {e}", text::CONFIG_UNREACHABLE))?;
-    Config::parse(&json, environment_id).map_err(|e| e.to_string())
+async fn load_config(environment_id: Option<&str>) -> Result<Config, ConfigFailure> {
+    let json = api::fetch_config(&config_url()).await?;
+    Config::parse(&json, environment_id).map_err(|e| ConfigFailure::Invalid(e.to_string()))
 }
 
 /// The whole page.
 #[component]
 pub fn App(
     /// The configuration, or what is wrong with it; `None` off the `/device` path.
-    config: Option<Result<Config, String>>,
+    config: Option<Result<Config, ConfigFailure>>,
     /// What the address bar brought.
     query: Query,
 ) -> impl IntoView {
@@ -142,8 +140,18 @@ pub fn App(
             <h1 class="page__title">{text::TITLE}</h1>
             {match config {
                 Some(Ok(config)) => view! { <Device config query /> }.into_any(),
-                Some(Err(problem)) => {
+                Some(Err(ConfigFailure::Invalid(problem))) => {
                     view! { <Message title=text::CONFIG_TITLE body=text::CONFIG_BODY detail=problem modifier="problem" /> }
+                        .into_any()
+                }
+                Some(Err(ConfigFailure::Unreachable)) => {
+                    let next = NextStep::Button {
+                        label: text::TRY_AGAIN,
+                        on_click: Callback::new(|_| {
+                            let _ = window().location().reload();
+                        }),
+                    };
+                    view! { <Message title=text::CONFIG_UNREACHABLE_TITLE body=text::CONFIG_UNREACHABLE next modifier="problem" /> }
                         .into_any()
                 }
                 None => view! { <Message title=text::NOT_FOUND_TITLE body=text::NOT_FOUND_BODY modifier="problem" /> }

@@ -50,7 +50,9 @@ pub const NOT_FOUND_BODY: &str = "This address has no page. To connect a device,
 
 pub const CONFIG_TITLE: &str = "This page is not set up correctly";
 pub const CONFIG_BODY: &str = "The site's configuration (config.json) has a problem, so the page cannot reach sign-on. Tell the site's operator:";
-pub const CONFIG_UNREACHABLE: &str = "config.json could not be loaded";
+pub const CONFIG_UNREACHABLE_TITLE: &str = "Couldn't load this page";
+pub const CONFIG_UNREACHABLE: &str =
+    "The page's settings didn't arrive. Check your connection and try again.";
 
 /// What the code field says about text that is not yet a code.
 pub fn code_problem(error: CodeError) -> String {

@@ -26,8 +26,11 @@ pub fn Consent(
         .application
         .unwrap_or_else(|| text::CONSENT_APP_UNKNOWN.to_owned());
     let (icon, user, scopes) = (flow.icon, flow.user, flow.scopes);
+    // Which answer was given, so only that button shows it is on its way.
+    let allowed = RwSignal::new(false);
     let answer = move |accept: bool| {
         if !busy.get_untracked() {
+            allowed.set(accept);
             on_answer.run(accept);
         }
     };
@@ -45,10 +48,10 @@ pub fn Consent(
             })}
             {user.map(|u| view! { <p class="consent__user">{text::CONSENT_SIGNED_IN_AS}<strong>{u}</strong></p> })}
             <div class="actions actions--split">
-                <button class="button button--secondary" type="button" disabled=busy on:click=move |_| answer(false)>
+                <button class="button button--secondary" type="button" disabled=busy aria-busy=move || (busy.get() && !allowed.get()).to_string() on:click=move |_| answer(false)>
                     {text::DENY}
                 </button>
-                <button class="button button--primary" type="button" disabled=busy on:click=move |_| answer(true)>
+                <button class="button button--primary" type="button" disabled=busy aria-busy=move || (busy.get() && allowed.get()).to_string() on:click=move |_| answer(true)>
                     {text::ALLOW}
                 </button>
             </div>
