@@ -95,7 +95,7 @@ pub fn CodeScreen(
                         <label class="code-entry__label" for="user-code">{text::CODE_LABEL}</label>
                         <input
                             id="user-code"
-                            class="code-entry__input"
+                            class="field__input code-entry__input"
                             name="user_code"
                             type="text"
                             autocomplete="one-time-code"

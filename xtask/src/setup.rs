@@ -194,20 +194,7 @@ fn wasm_opt(tools: &Tools, pin: &str, bin: &std::path::Path) -> Result<()> {
         "need {want} (found: {})",
         found.as_deref().unwrap_or("nothing")
     );
-    ensure_npm()?;
-    let prefix = project::tools_dir().join("binaryen");
-    std::fs::create_dir_all(&prefix).with_context(|| format!("creating {}", prefix.display()))?;
-    sh(tools
-        .command("npm")
-        .args([
-            "install",
-            "--no-audit",
-            "--no-fund",
-            "--no-save",
-            "--prefix",
-        ])
-        .arg(&prefix)
-        .arg(format!("binaryen@{number}")))?;
+    npm_install(tools, "binaryen", &format!("binaryen@{number}"))?;
     let found = output(Command::new(&exe).arg("--version"));
     if found.as_deref() != Some(want.as_str()) {
         bail!(
@@ -239,7 +226,22 @@ fn axe_core(tools: &Tools) -> Result<()> {
         "need axe-core {AXE_CORE_VERSION} (found: {})",
         installed.as_deref().unwrap_or("nothing")
     );
-    ensure_npm()?;
+    npm_install(tools, "axe", &format!("axe-core@{AXE_CORE_VERSION}"))?;
+    if !tools.axe_core_js.is_file() {
+        bail!(
+            "installed axe-core, but {} is missing",
+            tools.axe_core_js.display()
+        );
+    }
+    Ok(())
+}
+
+/// `npm install PACKAGE` into `.tools/FOLDER` (installing Node.js and npm first if need be).
+fn npm_install(tools: &Tools, folder: &str, package: &str) -> Result<()> {
+    if output(Command::new("npm").arg("--version")).is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+    let prefix = project::tools_dir().join(folder);
     std::fs::create_dir_all(&prefix).with_context(|| format!("creating {}", prefix.display()))?;
     sh(tools
         .command("npm")
@@ -251,21 +253,7 @@ fn axe_core(tools: &Tools) -> Result<()> {
             "--prefix",
         ])
         .arg(&prefix)
-        .arg(format!("axe-core@{AXE_CORE_VERSION}")))?;
-    if !tools.axe_core_js.is_file() {
-        bail!(
-            "installed axe-core, but {} is missing",
-            tools.axe_core_js.display()
-        );
-    }
-    Ok(())
-}
-
-fn ensure_npm() -> Result<()> {
-    if output(Command::new("npm").arg("--version")).is_none() {
-        apt_install(&["nodejs", "npm"])?;
-    }
-    Ok(())
+        .arg(package))
 }
 
 fn browser(tools: &Tools) -> Result<()> {
