@@ -1,5 +1,7 @@
 //! The page listener: the built page (`dist/`) as static files with the `/device…` SPA fallback,
 //! and a generated `/config.json` pointing at this emulator, so one build works on any port.
+//! Files with precompressed siblings (`name.br`, `name.gz`, written by `cargo xtask` after the
+//! release build) are sent compressed to browsers that accept it, as a static host would.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
@@ -12,7 +14,8 @@ use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
-use tower_http::services::ServeDir;
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::json_response;
 use crate::faults;
@@ -28,9 +31,19 @@ pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> Router {
             let index = Arc::new(dist.join("index.html"));
             let spa = tower::service_fn(move |req: Request| {
                 let index = Arc::clone(&index);
-                async move { Ok::<_, Infallible>(spa_fallback(&index, req.uri().path()).await) }
+                async move { Ok::<_, Infallible>(spa_fallback(&index, req).await) }
             });
-            config.fallback_service(ServeDir::new(dist).fallback(spa))
+            let files = ServeDir::new(dist)
+                .precompressed_br()
+                .precompressed_gzip()
+                .fallback(spa)
+                .map_response(|mut resp| {
+                    // The same URL answers differently by Accept-Encoding: caches must know.
+                    resp.headers_mut()
+                        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+                    resp
+                });
+            config.fallback_service(files)
         }
         None => config.fallback(|| async {
             (
@@ -41,14 +54,21 @@ pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> Router {
     }
 }
 
-/// `/device`, `/device/` and `/device/…` that are not files get `index.html`; the rest `404`.
-async fn spa_fallback(index: &Path, path: &str) -> Response {
+/// `/device`, `/device/` and `/device/…` that are not files get `index.html` (precompressed
+/// when it can be); the rest `404`.
+async fn spa_fallback(index: &Path, req: Request) -> Response {
+    let path = req.uri().path();
     if !(path == "/device" || path.starts_with("/device/")) {
         return (StatusCode::NOT_FOUND, "Not found\n").into_response();
     }
-    match tokio::fs::read(index).await {
-        Ok(html) => {
-            let mut resp = html.into_response();
+    let served = ServeFile::new(index)
+        .precompressed_br()
+        .precompressed_gzip()
+        .oneshot(req)
+        .await;
+    match served {
+        Ok(resp) if resp.status() != StatusCode::NOT_FOUND => {
+            let mut resp = resp.map(axum::body::Body::new);
             let headers = resp.headers_mut();
             headers.insert(
                 header::CONTENT_TYPE,
@@ -57,7 +77,8 @@ async fn spa_fallback(index: &Path, path: &str) -> Response {
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             resp
         }
-        Err(err) => {
+        result => {
+            let err = result.err().map(|e| e.to_string()).unwrap_or_default();
             tracing::warn!(index = %index.display(), %err, "cannot read the page's index.html");
             (
                 StatusCode::NOT_FOUND,

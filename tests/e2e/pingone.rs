@@ -211,20 +211,6 @@ impl PingOne {
             .context("the emulator holds no flow")
     }
 
-    /// Waits (polling the hooks) until a flow exists, and returns the newest.
-    pub async fn wait_for_flow(&self) -> Result<Flow> {
-        let deadline = Instant::now() + crate::browser::TIMEOUT;
-        loop {
-            if let Some(flow) = self.flows().await?.pop() {
-                return Ok(flow);
-            }
-            if Instant::now() > deadline {
-                bail!("no flow was created");
-            }
-            tokio::time::sleep(Duration::from_millis(20)).await;
-        }
-    }
-
     /// Makes a flow idle past its lifetime (PingOne: 15 minutes without use).
     pub async fn expire_flow(&self, flow_id: &str) -> Result<()> {
         self.hook(

@@ -9,6 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
+use crate::precompress;
 use crate::project::{self, output, sh};
 use crate::setup;
 
@@ -39,6 +40,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         .command("trunk")
         .args(["build", "--release"])
         .current_dir(&root))?;
+    precompress::run(&root.join("dist"))?;
     sh(tools
         .command("cargo")
         .args(["build", "--quiet", "-p", "emulator", "-p", "device"])

@@ -1,7 +1,9 @@
 //! `cargo xtask`: the project's tool setup, test, demo and bench commands, in Rust so they run
 //! wherever cargo does.
 
+mod bench;
 mod demo;
+mod precompress;
 mod project;
 mod setup;
 mod size;
@@ -33,6 +35,23 @@ enum Task {
         #[arg(long)]
         public_host: Option<String>,
     },
+    /// Build the page for release and measure it: weight, time to act in headless Chromium
+    /// (cold/warm, default and slow phone), the emulator under load. Writes target/bench/report.{json,md}.
+    Bench {
+        /// Cold+warm page-load pairs per set of conditions (at least 15 for the report).
+        #[arg(long, default_value_t = 15)]
+        runs: usize,
+        /// Device flows run concurrently against the emulator, end to end.
+        #[arg(long, default_value_t = 1000)]
+        flows: usize,
+        /// Flows in flight in the second, bounded load pass (the first runs all at once): 32
+        /// keeps two cores busy (client and emulator share them) without measuring queueing.
+        #[arg(long, default_value_t = 32)]
+        concurrency: usize,
+        /// Serve the page without its precompressed .br/.gz files (the "before" figures).
+        #[arg(long)]
+        uncompressed: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -41,6 +60,18 @@ fn main() -> std::process::ExitCode {
         Task::Setup => setup::run().map(|_| std::process::ExitCode::SUCCESS),
         Task::Test => test::run().map(|()| std::process::ExitCode::SUCCESS),
         Task::Demo { host, public_host } => demo::run(demo::DemoArgs { host, public_host }),
+        Task::Bench {
+            runs,
+            flows,
+            concurrency,
+            uncompressed,
+        } => bench::run(bench::BenchArgs {
+            runs,
+            flows,
+            concurrency,
+            uncompressed,
+        })
+        .map(|()| std::process::ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

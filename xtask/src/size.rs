@@ -1,10 +1,11 @@
 //! The page's weight as a phone downloads it: every dist file compressed with brotli (quality 11,
 //! as a static host or CDN would precompress), and the budget the total must stay under.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use anyhow::{Context, Result};
+
+use crate::precompress;
 
 /// The whole page, compressed, must stay under this many bytes.
 pub const BUDGET_BYTES: u64 = 100_000;
@@ -22,7 +23,7 @@ pub struct FileSize {
 /// Every file under `dist`, sorted by name; precompressed siblings (`.br`, `.gz`) are skipped.
 pub fn measure(dist: &Path) -> Result<Vec<FileSize>> {
     let mut files = Vec::new();
-    walk(dist, &mut files)?;
+    precompress::walk(dist, &mut files)?;
     files.sort();
     files
         .into_iter()
@@ -44,28 +45,9 @@ pub fn measure(dist: &Path) -> Result<Vec<FileSize>> {
         .collect()
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    for entry in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let path = entry
-            .with_context(|| format!("reading {}", dir.display()))?
-            .path();
-        if path.is_dir() {
-            walk(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// Compressed size at brotli's best setting.
 pub fn brotli_len(bytes: &[u8]) -> Result<u64> {
-    let mut out = Vec::new();
-    {
-        let mut writer = brotli::CompressorWriter::new(&mut out, 4096, 11, 22);
-        writer.write_all(bytes).context("brotli")?;
-    }
-    Ok(out.len() as u64)
+    precompress::brotli(bytes).map(|b| b.len() as u64)
 }
 
 /// A table of the files and the total, for the terminal.

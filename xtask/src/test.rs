@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
+use crate::precompress;
 use crate::project::{self, sh};
 use crate::setup;
 use crate::size;
@@ -61,7 +62,11 @@ pub fn run() -> Result<()> {
         sh(tools
             .command("trunk")
             .args(["build", "--release"])
-            .current_dir(&root))
+            .current_dir(&root))?;
+        let files = precompress::run(&root.join("dist"))?;
+        let written = files.iter().filter(|f| f.siblings).count();
+        println!("precompressed: .br and .gz next to {written} files in dist/");
+        Ok(())
     })?;
     step("size budget", &mut || {
         let files = size::measure(&root.join("dist"))?;

@@ -5,8 +5,9 @@ use std::path::PathBuf;
 
 use reqwest::StatusCode;
 use reqwest::header::{
-    ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS, ACCESS_CONTROL_ALLOW_METHODS,
-    ACCESS_CONTROL_ALLOW_ORIGIN, LOCATION, ORIGIN, VARY,
+    ACCEPT_ENCODING, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS,
+    ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_ENCODING, CONTENT_TYPE,
+    LOCATION, ORIGIN, VARY,
 };
 use serde_json::json;
 
@@ -93,6 +94,131 @@ async fn the_page_listener_serves_the_page_and_its_config() {
         .await
         .expect("get");
     assert_eq!(resp.status(), StatusCode::SERVICE_UNAVAILABLE);
+    emu.running.shutdown().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
+async fn precompressed_files_go_to_browsers_that_accept_them() {
+    let dir = dist("precompressed");
+    // The emulator sends the sibling's bytes as they are: any bytes show which file was sent.
+    std::fs::write(dir.join("app.js.br"), b"brotli bytes of app.js").expect("write");
+    std::fs::write(dir.join("app.js.gz"), b"gzip bytes of app.js").expect("write");
+    std::fs::write(dir.join("app_bg.wasm"), b"\0asm raw").expect("write");
+    std::fs::write(dir.join("app_bg.wasm.br"), b"brotli bytes of the wasm").expect("write");
+    std::fs::write(dir.join("index.html.br"), b"brotli bytes of index.html").expect("write");
+    std::fs::write(dir.join("config.json.br"), b"never sent").expect("write");
+    let emu = start_with(fast_config(), true, Some(dir.clone())).await;
+    let page = emu.running.page_url().expect("page url");
+    // reqwest here has no decompression: it sends no Accept-Encoding unless told, and hands back
+    // the bytes as they came.
+    let get = |path: &str, accept: Option<&str>| {
+        let mut req = emu.http.get(format!("{page}{path}"));
+        if let Some(accept) = accept {
+            req = req.header(ACCEPT_ENCODING, accept);
+        }
+        req.send()
+    };
+
+    for (path, accept, encoding, body, content_type) in [
+        (
+            "/app.js",
+            Some("gzip, deflate, br, zstd"),
+            Some("br"),
+            &b"brotli bytes of app.js"[..],
+            "javascript",
+        ),
+        (
+            "/app.js",
+            Some("gzip"),
+            Some("gzip"),
+            b"gzip bytes of app.js",
+            "javascript",
+        ),
+        (
+            "/app.js",
+            Some("br;q=0, gzip"),
+            Some("gzip"),
+            b"gzip bytes of app.js",
+            "javascript",
+        ),
+        ("/app.js", None, None, b"console.log(1)", "javascript"),
+        (
+            "/app.js",
+            Some("identity"),
+            None,
+            b"console.log(1)",
+            "javascript",
+        ),
+        (
+            "/app_bg.wasm",
+            Some("br"),
+            Some("br"),
+            b"brotli bytes of the wasm",
+            "application/wasm",
+        ),
+        // No .gz sibling: the file as it is.
+        (
+            "/app_bg.wasm",
+            Some("gzip"),
+            None,
+            b"\0asm raw",
+            "application/wasm",
+        ),
+        (
+            "/device",
+            Some("br"),
+            Some("br"),
+            b"brotli bytes of index.html",
+            "text/html",
+        ),
+        (
+            "/device/deeper",
+            Some("br"),
+            Some("br"),
+            b"brotli bytes of index.html",
+            "text/html",
+        ),
+        (
+            "/device",
+            None,
+            None,
+            b"<!doctype html><title>the page</title>",
+            "text/html",
+        ),
+    ] {
+        let resp = get(path, accept).await.expect("get");
+        let case = format!("{path} with Accept-Encoding {accept:?}");
+        assert_eq!(resp.status(), StatusCode::OK, "{case}");
+        let headers = resp.headers().clone();
+        assert_eq!(
+            headers.get(CONTENT_ENCODING).and_then(|v| v.to_str().ok()),
+            encoding,
+            "{case}"
+        );
+        assert!(
+            headers[CONTENT_TYPE]
+                .to_str()
+                .expect("ascii")
+                .contains(content_type),
+            "{case}: {:?}",
+            headers[CONTENT_TYPE]
+        );
+        assert!(
+            headers.get_all(VARY).iter().any(|v| v
+                .to_str()
+                .is_ok_and(|v| v.to_ascii_lowercase().contains("accept-encoding"))),
+            "{case}"
+        );
+        assert_eq!(&resp.bytes().await.expect("body")[..], body, "{case}");
+    }
+
+    // The configuration is generated, never a file from the directory.
+    let resp = get("/config.json", Some("br")).await.expect("get");
+    assert!(resp.headers().get(CONTENT_ENCODING).is_none());
+    let (status, config) = json_of(resp).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(config["authBase"], emu.api.as_str());
     emu.running.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
 }
