@@ -28,13 +28,7 @@ pub(crate) async fn device_authorization(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if !st.is_env(&env) {
-        return ApiError::not_found("The requested environment was not found.").into_response();
-    }
-    match authorize_device(&st, &headers, body).await {
-        Ok(resp) => resp,
-        Err(err) => err.into_response(),
-    }
+    in_env(&st, &env, authorize_device(&st, &headers, body)).await
 }
 
 async fn authorize_device(
@@ -130,13 +124,19 @@ pub(crate) async fn token(
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    if !st.is_env(&env) {
+    in_env(&st, &env, poll(&st, &headers, body)).await
+}
+
+/// Runs an OAuth endpoint's work for a known environment; an unknown one is PingOne's `404`.
+async fn in_env(
+    st: &Shared,
+    env: &str,
+    work: impl Future<Output = Result<Response, OAuthError>>,
+) -> Response {
+    if !st.is_env(env) {
         return ApiError::not_found("The requested environment was not found.").into_response();
     }
-    match poll(&st, &headers, body).await {
-        Ok(resp) => resp,
-        Err(err) => err.into_response(),
-    }
+    work.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 async fn poll(st: &Shared, headers: &HeaderMap, body: Body) -> Result<Response, OAuthError> {

@@ -97,3 +97,30 @@ async fn flow_idle_past_its_lifetime_then_start_again() -> Result<()> {
     tv.expect_token_for(&pingone.user_id()).await?;
     t.finish().await
 }
+
+/// The countdown reaches zero while the person waits on a screen: the page does not trust the
+/// phone's clock but reads the flow once, and PingOne's `404` turns into the timed-out screen.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_countdown_reaching_zero_asks_pingone_and_shows_the_time_out() -> Result<()> {
+    let mut config = crate::harness::config();
+    config.flow_idle_timeout = 4;
+    let t = Test::start_with("p06-countdown", config, crate::harness::PHONE).await?;
+    let (page, pingone) = (&t.page, &t.pingone);
+    let tv = pingone.tv().await?;
+
+    page.open(&tv.verification_uri_complete).await?;
+    page.expect_heading("Sign on").await?;
+    page.expect_text("Time left to finish: 0:0").await?;
+    page.expect_heading("This sign-on timed out").await?;
+    page.screenshot("countdown-timed-out").await?;
+
+    let flow = pingone.only_flow().await?;
+    anyhow::ensure!(flow.steps().is_empty(), "the page sent {:?}", flow.steps());
+    anyhow::ensure!(
+        flow.all().last().map(String::as_str) == Some("GET 404"),
+        "the page should have read the flow at zero and met PingOne's 404: {:?}",
+        flow.all()
+    );
+    tv.expect_still_waiting().await?;
+    t.finish().await
+}

@@ -201,14 +201,7 @@ async fn flow_calls_need_the_session_cookie_of_the_flow() {
         let (status, body) = emu.get_flow(client, &flow).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_pingone_error(&body, "ACCESS_FAILED");
-        let (status, body) = emu
-            .act(
-                client,
-                &flow,
-                SIGN_ON,
-                json!({"username": "ada", "password": "lovelace-1815"}),
-            )
-            .await;
+        let (status, body) = emu.try_sign_on(client, &flow).await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
         assert_pingone_error(&body, "ACCESS_FAILED");
     }
@@ -425,14 +418,7 @@ async fn actions_out_of_turn_are_refused() {
         assert_pingone_error(&err, "INVALID_REQUEST");
     }
     emu.sign_on(&browser, &flow).await;
-    let (status, _) = emu
-        .act(
-            &browser,
-            &flow,
-            SIGN_ON,
-            json!({"username": "ada", "password": "lovelace-1815"}),
-        )
-        .await;
+    let (status, _) = emu.try_sign_on(&browser, &flow).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     let (status, _) = emu
         .act(&browser, &flow, CONSENT, json!({"accept": true}))
@@ -515,14 +501,7 @@ async fn idle_and_unknown_flows_are_404() {
     let (status, err) = emu.get_flow(&browser, &flow).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_pingone_error(&err, "NOT_FOUND");
-    let (status, _) = emu
-        .act(
-            &browser,
-            &flow,
-            SIGN_ON,
-            json!({"username": "ada", "password": "lovelace-1815"}),
-        )
-        .await;
+    let (status, _) = emu.try_sign_on(&browser, &flow).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (status, err) = emu.get_flow(&browser, "no-such-flow").await;
     assert_eq!(status, StatusCode::NOT_FOUND);

@@ -102,14 +102,7 @@ async fn a_forced_status_is_shown_for_hand_off() {
     assert_eq!(body["status"], "OTP_REQUIRED");
     let links = body["_links"].as_object().expect("links");
     assert_eq!(links.keys().collect::<Vec<_>>(), ["self"]);
-    let (status, _) = emu
-        .act(
-            &browser,
-            &flow,
-            SIGN_ON,
-            json!({"username": "ada", "password": "lovelace-1815"}),
-        )
-        .await;
+    let (status, _) = emu.try_sign_on(&browser, &flow).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     for bad in [json!({"status": "lower"}), json!({}), json!("OTP_REQUIRED")] {
         let (status, err) = emu.hook_post(&format!("flows/{flow}/status"), bad).await;
@@ -136,14 +129,7 @@ async fn status_faults_answer_instead_of_the_flow_and_are_recorded() {
     let (status, err) = emu.get_flow(&browser, &flow).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_pingone_error(&err, "UNEXPECTED_ERROR");
-    let (status, _) = emu
-        .act(
-            &browser,
-            &flow,
-            SIGN_ON,
-            json!({"username": "ada", "password": "lovelace-1815"}),
-        )
-        .await;
+    let (status, _) = emu.try_sign_on(&browser, &flow).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     // The sign-on did not happen; the next request is served normally.
     let (status, body) = emu.get_flow(&browser, &flow).await;
