@@ -3,13 +3,14 @@
 //! its session cookie.
 
 use gloo_net::http::{Request, Response};
+use serde::Serialize;
 use web_sys::RequestCredentials;
 
-use crate::code::UserCode;
 use crate::config::Config;
 pub use crate::error::ApiError;
 use crate::flow::Flow;
-use crate::json::quote;
+use crate::json::encode;
+use crate::user_code::UserCode;
 
 /// What the person does to move the flow on; each is one POST whose `Content-Type` names it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,17 +43,30 @@ impl Step {
     /// The JSON body.
     pub fn body(&self) -> String {
         match self {
-            Step::SignOn { username, password } => {
-                format!(
-                    r#"{{"username":{},"password":{}}}"#,
-                    quote(username),
-                    quote(password)
-                )
-            }
-            Step::VerifyCode(code) => format!(r#"{{"userCode":"{code}"}}"#),
-            Step::Consent(accept) => format!(r#"{{"accept":{accept}}}"#),
+            Step::SignOn { username, password } => encode(&SignOnBody { username, password }),
+            Step::VerifyCode(code) => encode(&VerifyBody {
+                user_code: code.formatted(),
+            }),
+            Step::Consent(accept) => encode(&ConsentBody { accept: *accept }),
         }
     }
+}
+
+#[derive(Serialize)]
+struct SignOnBody<'a> {
+    username: &'a str,
+    password: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct VerifyBody {
+    user_code: String,
+}
+
+#[derive(Serialize)]
+struct ConsentBody {
+    accept: bool,
 }
 
 /// Whether a flow id from the address bar can be put in a URL path as it is.
@@ -84,6 +98,15 @@ pub fn hosted_sign_on_url(config: &Config, flow_id: &str) -> String {
     format!("{base}{joiner}flowId={id}")
 }
 
+/// A call to PingOne's flow API.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Call {
+    /// Read the flow.
+    Read,
+    /// Take a step.
+    Act(Step),
+}
+
 /// The flow API of one environment.
 #[derive(Clone, Debug)]
 pub struct Client {
@@ -103,6 +126,14 @@ impl Client {
             Ok(format!("{}/{id}", self.flows))
         } else {
             Err(ApiError::FlowExpired)
+        }
+    }
+
+    /// Makes a call; PingOne answers with the flow as it now stands.
+    pub async fn call(&self, id: &str, call: &Call) -> Result<Flow, ApiError> {
+        match call {
+            Call::Read => self.flow(id).await,
+            Call::Act(step) => self.act(id, step).await,
         }
     }
 

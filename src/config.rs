@@ -1,8 +1,10 @@
 //! The deployment's configuration (`config.json` beside the page), parsed and checked before the
 //! page talks to anyone, so a wrong value gets a screen naming the key instead of a blank page.
 
-use crate::json::Doc;
+use serde::Deserialize;
 use thiserror::Error;
+
+use crate::json::{Flag, Obj, Text, decode};
 
 /// Where the page sends people and which PingOne environment and application it serves.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -50,24 +52,32 @@ impl ConfigError {
     }
 }
 
+/// `config.json` as written: every key optional and tolerant here; [`Config::parse`] checks them.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Raw {
+    auth_base: Text,
+    environment_id: Text,
+    app_identifier: Text,
+    hosted_sign_on_url: Text,
+    follow_resume_url: Flag,
+}
+
 impl Config {
     /// Parses `config.json`. `environment_id`, when given (PingOne's redirect carries it in the
     /// query), overrides the file's. Unknown keys are ignored.
     pub fn parse(json: &str, environment_id: Option<&str>) -> Result<Self, ConfigError> {
-        let raw = Doc::parse(json).map_err(ConfigError::Syntax)?;
-        if !raw.is_object() {
-            return Err(ConfigError::Syntax("expected a JSON object".into()));
-        }
-        let key = |name: &str| raw.text(&[name]);
+        let Obj(raw) = decode::<Obj<Raw>>(json).map_err(ConfigError::Syntax)?;
+        let raw = raw.ok_or_else(|| ConfigError::Syntax("expected a JSON object".into()))?;
 
-        let auth_base = required("authBase", key("authBase"))?;
+        let auth_base = required("authBase", raw.auth_base.0)?;
         let auth_base = http_url("authBase", &auth_base)?
             .trim_end_matches('/')
             .to_owned();
 
         let environment_id = match environment_id {
             Some(id) => id.trim().to_owned(),
-            None => required("environmentId", key("environmentId"))?,
+            None => required("environmentId", raw.environment_id.0)?,
         };
         if !is_uuid(&environment_id) {
             return Err(ConfigError::Invalid {
@@ -76,7 +86,7 @@ impl Config {
             });
         }
 
-        let app_identifier = match key("appIdentifier") {
+        let app_identifier = match raw.app_identifier.0 {
             Some(id) if !is_app_identifier(&id) => {
                 return Err(ConfigError::Invalid {
                     key: "appIdentifier",
@@ -86,7 +96,7 @@ impl Config {
             other => other,
         };
 
-        let hosted_sign_on_url = match key("hostedSignOnUrl") {
+        let hosted_sign_on_url = match raw.hosted_sign_on_url.0 {
             Some(url) => http_url("hostedSignOnUrl", &url)?.to_owned(),
             None => format!("{auth_base}/{environment_id}/signon/"),
         };
@@ -96,7 +106,7 @@ impl Config {
             environment_id,
             app_identifier,
             hosted_sign_on_url,
-            follow_resume_url: raw.flag(&["followResumeUrl"]).unwrap_or(false),
+            follow_resume_url: raw.follow_resume_url.0.unwrap_or(false),
         })
     }
 
@@ -106,11 +116,9 @@ impl Config {
     }
 }
 
+/// A key that must be there (a string, not blank: [`Text`] already trimmed it).
 fn required(key: &'static str, value: Option<String>) -> Result<String, ConfigError> {
-    match value.map(|v| v.trim().to_owned()) {
-        Some(v) if !v.is_empty() => Ok(v),
-        _ => Err(ConfigError::Missing(key)),
-    }
+    value.ok_or(ConfigError::Missing(key))
 }
 
 fn http_url<'a>(key: &'static str, value: &'a str) -> Result<&'a str, ConfigError> {

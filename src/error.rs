@@ -2,8 +2,10 @@
 //! (`{id, code, message, details[]}`) into what a screen needs to decide. Matches on `code`,
 //! `details[].code`, `target` and `innerError`, never on `message`: Ping says messages change.
 
-use crate::json::Doc;
+use serde::Deserialize;
 use thiserror::Error;
+
+use crate::json::{Count, List, Obj, Text, decode};
 
 /// A failed call, in the terms the screens act on.
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
@@ -61,46 +63,55 @@ pub enum ApiError {
     },
 }
 
-impl ApiError {
-    /// Whether the flow cannot go on after this error (the page shows an end state), as opposed
-    /// to a problem the person can fix or retry on the same screen.
-    pub fn ends_flow(&self) -> bool {
-        matches!(
-            self,
-            ApiError::CodeExpired
-                | ApiError::CodeUsed
-                | ApiError::TooManyAttempts
-                | ApiError::FlowExpired
-                | ApiError::NotSignedIn
-        )
-    }
+/// PingOne's error body: `{id, code, message, details: [{code, target, innerError}]}`.
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Body {
+    code: Text,
+    details: List<Detail>,
+}
 
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Detail {
+    code: Text,
+    target: Text,
+    inner_error: Obj<Inner>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Inner {
+    reason: Text,
+    remaining_attempts: Count,
+}
+
+impl ApiError {
     /// Classifies an error response from its status and body.
     pub fn from_response(status: u16, body: &str) -> Self {
-        let error = Doc::parse(body).ok();
-        let at = |keys: &[&str]| error.as_ref().and_then(|e| e.text(keys));
-        let target = at(&["details", "0", "target"]);
-        let target = target.as_deref();
-        let reason = at(&["details", "0", "innerError", "reason"]);
-        let remaining = error
-            .as_ref()
-            .and_then(|e| e.count(&["details", "0", "innerError", "remainingAttempts"]));
-        let code = at(&["code"]);
-        let detail_code = at(&["details", "0", "code"]);
+        let body = decode::<Obj<Body>>(body)
+            .ok()
+            .and_then(|b| b.0)
+            .unwrap_or_default();
+        let detail = body.details.0.into_iter().next().unwrap_or_default();
+        let inner = detail.inner_error.0.unwrap_or_default();
+        let target = detail.target.0.as_deref();
+        let remaining = inner.remaining_attempts.0;
+        let code = body.code.0;
 
         match status {
             401 => ApiError::NotSignedIn,
             404 => ApiError::FlowExpired,
             429 => ApiError::TooManyAttempts,
             500..=599 => ApiError::Server { status },
-            400 if target == Some("userCode") => match reason.as_deref() {
+            400 if target == Some("userCode") => match inner.reason.0.as_deref() {
                 Some("MISMATCH") => ApiError::WrongCode { remaining },
                 Some("EXPIRED") => ApiError::CodeExpired,
                 Some("ALREADY_USED") => ApiError::CodeUsed,
                 _ => ApiError::CodeRefused { remaining },
             },
             400 if matches!(target, Some("password" | "username"))
-                || detail_code.as_deref() == Some("INVALID_CREDENTIALS") =>
+                || detail.code.0.as_deref() == Some("INVALID_CREDENTIALS") =>
             {
                 ApiError::WrongPassword
             }
@@ -223,16 +234,5 @@ mod tests {
                 "{status} {text}"
             );
         }
-    }
-
-    #[test]
-    fn end_states_and_fixable_problems() {
-        assert!(ApiError::TooManyAttempts.ends_flow());
-        assert!(ApiError::FlowExpired.ends_flow());
-        assert!(ApiError::CodeExpired.ends_flow());
-        assert!(!ApiError::WrongCode { remaining: Some(2) }.ends_flow());
-        assert!(!ApiError::Network.ends_flow());
-        assert!(!ApiError::Server { status: 503 }.ends_flow());
-        assert!(!ApiError::WrongPassword.ends_flow());
     }
 }

@@ -1,7 +1,9 @@
 //! PingOne's flow resource (`GET /{envId}/flows/{flowId}`), read tolerantly: unknown fields are
 //! ignored and an unknown status is kept as text, never an error, because PingOne may add both.
 
-use crate::json::Doc;
+use serde::Deserialize;
+
+use crate::json::{List, Obj, Text, decode};
 
 /// Where a flow stands: what PingOne asks of the person next.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -61,43 +63,117 @@ pub struct Flow {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NotAFlow;
 
+/// The flow resource as PingOne sends it: only `id` and `status` are required; every other field
+/// is read when present and of the expected type.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Wire {
+    id: Text,
+    status: Text,
+    #[serde(default)]
+    resume_url: Text,
+    #[serde(default)]
+    expires_at: Text,
+    #[serde(default, rename = "_embedded")]
+    embedded: Obj<Embedded>,
+    #[serde(default)]
+    error: Obj<Named>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Embedded {
+    user: Obj<User>,
+    application: Obj<Application>,
+    scopes: List<Scope>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct User {
+    username: Text,
+    name: Obj<Name>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Name {
+    given: Text,
+    family: Text,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Application {
+    name: Text,
+    icon: Obj<Icon>,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Icon {
+    href: Text,
+}
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Scope {
+    name: Text,
+    description: Text,
+}
+
+/// Anything with a `code` (the flow's `error`).
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Named {
+    code: Text,
+}
+
 impl Flow {
     /// Parses a flow resource. Only `id` and `status` are required; every other field is read
     /// when present and of the expected type, and ignored otherwise.
     pub fn parse(json: &str) -> Result<Self, NotAFlow> {
-        let v = Doc::parse(json).map_err(|_| NotAFlow)?;
-        let id = v.text(&["id"]).ok_or(NotAFlow)?;
-        let status = Status::from_wire(&v.text(&["status"]).ok_or(NotAFlow)?);
-        let user = {
-            let name = |part| v.text(&["_embedded", "user", "name", part]);
-            let parts: Vec<String> = [name("given"), name("family")]
+        let Obj(Some(wire)) = decode::<Obj<Wire>>(json).map_err(|_| NotAFlow)? else {
+            return Err(NotAFlow);
+        };
+        let (Text(Some(id)), Text(Some(status))) = (wire.id, wire.status) else {
+            return Err(NotAFlow);
+        };
+        let embedded = wire.embedded.0.unwrap_or_default();
+        let user = embedded.user.0.and_then(|user| {
+            let name = user.name.0.unwrap_or_default();
+            let parts: Vec<String> = [name.given.0, name.family.0]
                 .into_iter()
                 .flatten()
                 .collect();
             if parts.is_empty() {
-                v.text(&["_embedded", "user", "username"])
+                user.username.0
             } else {
                 Some(parts.join(" "))
             }
-        };
-        let icon = v
-            .text(&["_embedded", "application", "icon", "href"])
+        });
+        let application = embedded.application.0.unwrap_or_default();
+        let icon = application
+            .icon
+            .0
+            .and_then(|icon| icon.href.0)
             .filter(|href| href.starts_with("https://") || href.starts_with("http://"));
-        let scopes = v
-            .list(&["_embedded", "scopes"])
-            .iter()
-            .filter_map(|s| s.text(&["description"]).or_else(|| s.text(&["name"])))
+        let scopes = embedded
+            .scopes
+            .0
+            .into_iter()
+            .filter_map(|s| s.description.0.or(s.name.0))
             .collect();
         Ok(Flow {
             id,
-            status,
-            resume_url: v.text(&["resumeUrl"]),
-            expires_at: v.text(&["expiresAt"]),
+            status: Status::from_wire(&status),
+            resume_url: wire.resume_url.0,
+            expires_at: wire.expires_at.0,
             user,
-            application: v.text(&["_embedded", "application", "name"]),
+            application: application.name.0,
             icon,
             scopes,
-            error_code: v.text(&["error", "code"]),
+            error_code: wire.error.0.and_then(|e| e.code.0),
         })
     }
 }

@@ -6,13 +6,15 @@
 
 pub mod api;
 pub mod app;
-pub mod code;
+pub mod browser;
 pub mod components;
 pub mod config;
 pub mod error;
 pub mod flow;
 pub mod json;
+pub mod machine;
 pub mod pages;
 pub mod query;
 pub mod screen;
 pub mod text;
+pub mod user_code;

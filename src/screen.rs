@@ -163,7 +163,6 @@ mod tests {
         ];
         for (error, in_iframe, want) in cases {
             assert_eq!(end_for_error(&error, in_iframe), want, "{error:?}");
-            assert_eq!(want.is_some(), error.ends_flow(), "{error:?}");
         }
     }
 

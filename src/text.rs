@@ -1,8 +1,8 @@
 //! Every string a person reads on the page, in one place, so that a translation touches one file.
 
-use crate::code::{CODE_LEN, CodeError};
 use crate::error::ApiError;
 use crate::screen::End;
+use crate::user_code::{CODE_LEN, CodeError};
 
 pub const TITLE: &str = "Connect a device";
 pub const LOADING: &str = "Loading…";

@@ -7,15 +7,15 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use device_page::api::Step;
-use device_page::app::Device;
-use device_page::code::{Remembered, UserCode};
-use device_page::components::{Message, NextStep};
+use device_page::app::{Device, tell};
 use device_page::config::Config;
 use device_page::error::ApiError;
 use device_page::flow::Flow;
+use device_page::machine::{Links, State, told};
 use device_page::pages::{CodeScreen, Consent, SignOn};
 use device_page::query::Query;
-use device_page::screen::End;
+use device_page::screen::{End, Screen};
+use device_page::user_code::{Remembered, UserCode};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -291,10 +291,6 @@ async fn consent_names_the_app_the_scopes_and_the_user_and_answers_once() {
         Some("https://cdn.example/tv.png")
     );
     let (allow, deny) = (button(&screen, "Allow"), button(&screen, "Deny"));
-    assert_eq!(
-        allow.class_name().contains("button"),
-        deny.class_name().contains("button")
-    );
     deny.click();
     deny.click();
     allow.click();
@@ -317,6 +313,18 @@ fn the_browser_reads_flows_errors_and_config_like_the_native_build() {
     );
     assert!(Flow::parse(r#"{"status":"COMPLETED"}"#).is_err());
     assert!(Flow::parse("[1,2]").is_err());
+    // A field of an unexpected type is ignored, not fatal.
+    let odd = Flow::parse(
+        r#"{"id":"f","status":"X","expiresAt":5,"_embedded":{"user":"ada","scopes":{"a":1},
+            "application":{"name":["x"],"icon":{"href":"https://cdn.example/i.png"}}}}"#,
+    )
+    .expect("tolerated");
+    assert_eq!(
+        (odd.user, odd.application, odd.expires_at),
+        (None, None, None)
+    );
+    assert_eq!(odd.icon.as_deref(), Some("https://cdn.example/i.png"));
+    assert!(odd.scopes.is_empty());
 
     let mismatch = r#"{"code":"INVALID_DATA","details":[{"code":"INVALID_VALUE","target":"userCode",
         "innerError":{"reason":"MISMATCH","remainingAttempts":2}}]}"#;
@@ -346,62 +354,66 @@ fn the_browser_reads_flows_errors_and_config_like_the_native_build() {
         .map_err(|e| e.key()),
         Err("environmentId")
     );
-    assert_eq!(device_page::json::quote("p\"w"), r#""p\"w""#);
-}
-
-#[wasm_bindgen_test]
-async fn end_states_say_what_happened_and_what_next() {
-    let screen = mount(|| {
-        view! {
-            <Message title=device_page::text::end(End::Connected).0 body=device_page::text::end(End::Connected).1
-                next=NextStep::Link { label: "Connect another device", href: "/device".into(), new_window: false }
-                modifier="done" />
-        }
-    });
-    settle().await;
-    assert!(
-        text(&screen).contains("Your device is connected"),
-        "{}",
-        text(&screen)
-    );
-    assert_eq!(
-        find(&screen, "a").get_attribute("href").as_deref(),
-        Some("/device")
-    );
-
-    let screen = mount(|| {
-        view! {
-            <Message title=device_page::text::end(End::CookieBlocked).0 body=device_page::text::end(End::CookieBlocked).1
-                next=NextStep::Link { label: "Continue in a new window", href: "/device?user_code=GKHF-JQBC".into(), new_window: true }
-                modifier="problem" />
-        }
-    });
-    settle().await;
-    assert_eq!(
-        find(&screen, "a").get_attribute("target").as_deref(),
-        Some("_blank")
-    );
-}
-
-#[wasm_bindgen_test]
-async fn an_unsupported_step_hands_off_with_the_flow_id() {
-    let href = device_page::api::hosted_sign_on_url(&config(), "flow-42");
-    let next = NextStep::Link {
-        label: device_page::text::HAND_OFF_LINK,
-        href,
-        new_window: false,
+    // Bodies are written by the browser's JSON.stringify.
+    let sign_on = Step::SignOn {
+        username: "ada".into(),
+        password: "p\"w\\".into(),
     };
-    let screen = mount(move || {
-        view! { <Message title=device_page::text::HAND_OFF_TITLE body=device_page::text::HAND_OFF_BODY next modifier="problem" /> }
-    });
-    settle().await;
-    let link = find(&screen, "a");
-    assert_eq!(link.text_content().as_deref(), Some("Continue on PingOne"));
-    assert!(
-        link.get_attribute("href")
-            .unwrap_or_default()
-            .ends_with("/signon/?flowId=flow-42")
+    assert_eq!(sign_on.body(), r#"{"username":"ada","password":"p\"w\\"}"#);
+    assert_eq!(
+        Step::VerifyCode(UserCode::parse("gkhfjqbc").expect("code")).body(),
+        r#"{"userCode":"GKHF-JQBC"}"#
     );
+}
+
+/// The machine's telling screens as the page renders them: each end state's words, and a next
+/// step that is a real link (a new window where it must be) or a button.
+#[wasm_bindgen_test]
+async fn telling_screens_render_their_next_step() {
+    let config = config();
+    let links = Links {
+        own_path: "/device",
+        config: &config,
+        flow_id: "flow-42",
+    };
+    let state = State::new(Some(linked()));
+    let cases = [
+        (
+            Screen::End(End::Connected),
+            "Your device is connected",
+            Some(("/device", None)),
+        ),
+        (
+            Screen::End(End::CookieBlocked),
+            "This sign-on needs its own window",
+            Some(("/device?user_code=GKHF-JQBC", Some("_blank"))),
+        ),
+        (Screen::End(End::CodeExpired), "This code has expired", None),
+        (
+            Screen::HandOff("OTP_REQUIRED".into()),
+            "One more step on PingOne",
+            Some((
+                "http://127.0.0.1:9/8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f/signon/?flowId=flow-42",
+                None,
+            )),
+        ),
+    ];
+    for (shown, title, link) in cases {
+        let told = told(&shown, &state, &links).expect("a telling screen");
+        let screen = mount(move || tell(told, Callback::new(|_| {})));
+        settle().await;
+        assert!(text(&screen).contains(title), "{}", text(&screen));
+        match link {
+            Some((href, target)) => {
+                let a = find(&screen, "a");
+                assert_eq!(a.get_attribute("href").as_deref(), Some(href));
+                assert_eq!(a.get_attribute("target").as_deref(), target);
+            }
+            None => {
+                button(&screen, "Enter a new code");
+            }
+        }
+    }
 }
 
 #[wasm_bindgen_test]

@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::code::{Remembered, UserCode};
 use crate::components::{Frame, ProblemMessage};
 use crate::error::ApiError;
 use crate::text;
+use crate::user_code::{Remembered, UserCode};
 
 /// The code screen.
 #[component]

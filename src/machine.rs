@@ -1,0 +1,695 @@
+//! The flow on the page as a pure state machine: what the page knows (the flow, what stands in for
+//! it, the last problem, the code the person gave, whether a call is in flight), one transition
+//! for every event, and the commands the wiring must carry out. No Leptos and no browser here, so
+//! every decision is tested natively; `app` only feeds events in and carries commands out.
+
+use crate::api::{Call, Step, hand_off_url, hosted_sign_on_url};
+use crate::config::{Config, origin};
+use crate::error::ApiError;
+use crate::flow::Flow;
+use crate::screen::{End, Screen, end_for_error, for_flow};
+use crate::text;
+use crate::user_code::Remembered;
+
+/// Something that happens to the flow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Event {
+    /// The page opens: read the flow.
+    Open,
+    /// The person signs on or answers consent.
+    Step(Step),
+    /// The person confirms or types a code.
+    Code(Remembered),
+    /// PingOne answered the call in flight.
+    Answer(Result<Flow, ApiError>),
+    /// The countdown reached zero: ask PingOne rather than trust the phone's clock.
+    CountdownAtZero,
+    /// Try the failed first read again.
+    Retry,
+    /// "Enter a new code" after an expired or used one.
+    NewCode,
+}
+
+/// What the wiring does after a transition.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Command {
+    /// Make the call (its answer comes back as [`Event::Answer`]).
+    Send(Call),
+    /// Keep the code for this tab, across PingOne's redirect and reloads.
+    Remember(Remembered),
+    /// Drop the kept code.
+    Forget,
+    /// Leave for this URL (the flow's `resumeUrl`, when the deployment asks for it).
+    Navigate(String),
+}
+
+/// What the machine needs from the page's surroundings.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Context {
+    /// The page runs inside a frame, where a missing cookie means the browser withholds it.
+    pub in_iframe: bool,
+    /// Follow `resumeUrl` on completion when it is on this origin (`followResumeUrl`).
+    pub resume_origin: Option<String>,
+}
+
+/// Where the page stands with the flow.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct State {
+    /// The flow as PingOne last returned it.
+    pub flow: Option<Flow>,
+    /// What stands in for the flow's own screen: an end state, or a first read that failed.
+    pub overlay: Option<Screen>,
+    /// The last step's problem, shown on the step's own screen.
+    pub problem: Option<ApiError>,
+    /// The code the person confirmed or typed (from the link, or kept across a reload).
+    pub remembered: Option<Remembered>,
+    /// A call is in flight; nothing else is sent meanwhile (a double tap sends once).
+    pub busy: bool,
+    /// The person's last step was Deny, so a `FAILED` flow is a refusal.
+    pub denied: bool,
+}
+
+impl State {
+    /// A page back from PingOne, with the code it kept, if any.
+    pub fn new(remembered: Option<Remembered>) -> Self {
+        State {
+            remembered,
+            ..State::default()
+        }
+    }
+
+    /// The screen for this state.
+    pub fn screen(&self) -> Screen {
+        self.overlay.clone().unwrap_or_else(|| match &self.flow {
+            Some(flow) => for_flow(flow, self.denied),
+            None => Screen::Loading,
+        })
+    }
+
+    /// Applies one event: the next state, and what the wiring must do.
+    pub fn apply(mut self, event: Event, ctx: &Context) -> (State, Vec<Command>) {
+        let commands = match event {
+            Event::Open | Event::CountdownAtZero => self.send(Call::Read),
+            Event::Retry => {
+                self.overlay = None;
+                self.send(Call::Read)
+            }
+            Event::Step(step) => self.act(step),
+            Event::Code(code) => match code.code() {
+                Some(user_code) if !self.busy => {
+                    self.remembered = Some(code.clone());
+                    let mut commands = vec![Command::Remember(code)];
+                    commands.extend(self.act(Step::VerifyCode(user_code)));
+                    commands
+                }
+                _ => Vec::new(),
+            },
+            Event::Answer(answer) => self.answer(answer, ctx),
+            Event::NewCode => {
+                self.overlay = None;
+                self.problem = None;
+                self.remembered = None;
+                vec![Command::Forget]
+            }
+        };
+        (self, commands)
+    }
+
+    fn send(&mut self, call: Call) -> Vec<Command> {
+        if self.busy {
+            return Vec::new();
+        }
+        self.busy = true;
+        vec![Command::Send(call)]
+    }
+
+    fn act(&mut self, step: Step) -> Vec<Command> {
+        if self.busy {
+            return Vec::new();
+        }
+        self.problem = None;
+        self.denied = step == Step::Consent(false);
+        self.send(Call::Act(step))
+    }
+
+    fn answer(&mut self, answer: Result<Flow, ApiError>, ctx: &Context) -> Vec<Command> {
+        self.busy = false;
+        match answer {
+            Ok(flow) => {
+                self.problem = None;
+                let resume = flow.resume_url.clone();
+                self.flow = Some(flow);
+                match self.screen() {
+                    Screen::End(End::Connected) => {
+                        let mut commands = vec![Command::Forget];
+                        if let (Some(url), Some(allowed)) = (resume, &ctx.resume_origin)
+                            && origin(&url) == allowed
+                        {
+                            commands.push(Command::Navigate(url));
+                        }
+                        commands
+                    }
+                    Screen::End(End::Refused) => vec![Command::Forget],
+                    _ => Vec::new(),
+                }
+            }
+            Err(error) => {
+                if let Some(end) = end_for_error(&error, ctx.in_iframe) {
+                    self.overlay = Some(Screen::End(end));
+                    if end == End::TooManyAttempts {
+                        return vec![Command::Forget];
+                    }
+                } else if self.flow.is_none() {
+                    self.overlay = Some(Screen::LoadFailed(error));
+                } else {
+                    self.problem = Some(error);
+                }
+                Vec::new()
+            }
+        }
+    }
+}
+
+/// What a telling screen offers next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Next {
+    /// Go somewhere.
+    Link {
+        /// The label.
+        label: &'static str,
+        /// Where it goes.
+        href: String,
+        /// Open a window of its own (leaving a frame).
+        new_window: bool,
+    },
+    /// Feed this event to the machine.
+    Button {
+        /// The label.
+        label: &'static str,
+        /// What pressing it does.
+        event: Event,
+    },
+}
+
+/// Where the links of the end screens lead.
+pub struct Links<'a> {
+    /// The page's own path (`/device`), to start over.
+    pub own_path: &'a str,
+    /// The configuration, for the hand-off to PingOne and its hosted sign-on.
+    pub config: &'a Config,
+    /// The flow id, for the hosted sign-on.
+    pub flow_id: &'a str,
+}
+
+/// A screen that tells rather than asks: its title, its words, its next step and its look.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Told {
+    /// The heading.
+    pub title: &'static str,
+    /// What happened and what it means.
+    pub body: String,
+    /// The one thing to do next.
+    pub next: Next,
+    /// `done` or `problem`.
+    pub modifier: &'static str,
+}
+
+/// The telling screen for `screen`, or `None` for the screens that take input (and loading).
+pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
+    let link = |label, href| Next::Link {
+        label,
+        href,
+        new_window: false,
+    };
+    let problem = |title, body: String, next| Told {
+        title,
+        body,
+        next,
+        modifier: "problem",
+    };
+    Some(match screen {
+        Screen::LoadFailed(error) => problem(
+            text::LOAD_FAILED_TITLE,
+            text::problem(error),
+            Next::Button {
+                label: text::TRY_AGAIN,
+                event: Event::Retry,
+            },
+        ),
+        Screen::HandOff(_) => problem(
+            text::HAND_OFF_TITLE,
+            text::HAND_OFF_BODY.into(),
+            link(
+                text::HAND_OFF_LINK,
+                hosted_sign_on_url(links.config, links.flow_id),
+            ),
+        ),
+        Screen::End(end) => {
+            let (title, body) = text::end(*end);
+            Told {
+                title,
+                body: body.into(),
+                next: next_step(*end, state, links),
+                modifier: if *end == End::Connected {
+                    "done"
+                } else {
+                    "problem"
+                },
+            }
+        }
+        Screen::Loading | Screen::SignOn | Screen::Code | Screen::Consent => return None,
+    })
+}
+
+/// The next step an end state offers.
+pub fn next_step(end: End, state: &State, links: &Links) -> Next {
+    let code = state.remembered.as_ref().and_then(Remembered::code);
+    let own = links.own_path.to_owned();
+    let link = |label, href| Next::Link {
+        label,
+        href,
+        new_window: false,
+    };
+    match end {
+        End::Connected => link(text::CONNECT_ANOTHER, own),
+        End::Refused | End::Failed | End::TooManyAttempts => link(text::NEW_CODE, own),
+        End::CodeExpired | End::CodeUsed => Next::Button {
+            label: text::NEW_CODE,
+            event: Event::NewCode,
+        },
+        End::FlowExpired | End::NotSignedIn => {
+            link(text::START_AGAIN, hand_off_url(links.config, code.as_ref()))
+        }
+        End::CookieBlocked => Next::Link {
+            label: text::NEW_WINDOW,
+            href: match code {
+                Some(code) => format!("{own}?user_code={code}"),
+                None => own,
+            },
+            new_window: true,
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::flow::Status;
+    use crate::user_code::UserCode;
+
+    const ENV: &str = "8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f";
+
+    fn flow(status: &str) -> Flow {
+        Flow::parse(&format!(
+            r#"{{"id":"f","status":"{status}","resumeUrl":"https://auth.example/{ENV}/as/resume?flowId=f"}}"#
+        ))
+        .expect("flow")
+    }
+
+    fn config() -> Config {
+        Config::parse(
+            &format!(r#"{{"authBase":"https://auth.example","environmentId":"{ENV}","appIdentifier":"tv"}}"#),
+            None,
+        )
+        .expect("config")
+    }
+
+    fn linked() -> Remembered {
+        Remembered::Linked(UserCode::parse("GKHF-JQBC").expect("code"))
+    }
+
+    fn run(state: State, events: Vec<Event>, ctx: &Context) -> (State, Vec<Command>) {
+        events
+            .into_iter()
+            .fold((state, Vec::new()), |(s, mut all), e| {
+                let (s, commands) = s.apply(e, ctx);
+                all.extend(commands);
+                (s, all)
+            })
+    }
+
+    /// A page that has read the flow at `status`.
+    fn at(status: &str) -> State {
+        run(
+            State::new(Some(linked())),
+            vec![Event::Open, Event::Answer(Ok(flow(status)))],
+            &Context::default(),
+        )
+        .0
+    }
+
+    /// Each status and its screen; the first three take input.
+    fn statuses() -> [(&'static str, Screen); 6] {
+        [
+            ("USERNAME_PASSWORD_REQUIRED", Screen::SignOn),
+            ("DAG_USER_CODE_REQUIRED", Screen::Code),
+            ("DAG_CONSENT_REQUIRED", Screen::Consent),
+            ("COMPLETED", Screen::End(End::Connected)),
+            ("FAILED", Screen::End(End::Failed)),
+            ("OTP_REQUIRED", Screen::HandOff("OTP_REQUIRED".into())),
+        ]
+    }
+
+    #[test]
+    fn opening_reads_the_flow_once_and_shows_its_screen() {
+        let (state, commands) = State::new(None).apply(Event::Open, &Context::default());
+        assert_eq!(commands, vec![Command::Send(Call::Read)]);
+        assert_eq!(state.screen(), Screen::Loading);
+        assert!(state.busy);
+        for (status, want) in statuses() {
+            assert_eq!(at(status).screen(), want, "{status}");
+            assert!(!at(status).busy);
+        }
+    }
+
+    /// Every error, answered to the first read and to a step, in a frame or not.
+    #[test]
+    fn every_error_on_every_screen() {
+        let errors = [
+            ApiError::WrongCode { remaining: Some(2) },
+            ApiError::CodeRefused { remaining: None },
+            ApiError::CodeExpired,
+            ApiError::CodeUsed,
+            ApiError::TooManyAttempts,
+            ApiError::WrongPassword,
+            ApiError::FlowExpired,
+            ApiError::NotSignedIn,
+            ApiError::Network,
+            ApiError::BadResponse,
+            ApiError::Server { status: 503 },
+            ApiError::Refused {
+                status: 400,
+                code: None,
+            },
+        ];
+        for in_iframe in [false, true] {
+            let ctx = Context {
+                in_iframe,
+                resume_origin: None,
+            };
+            for error in &errors {
+                let end = end_for_error(error, in_iframe);
+                // The first read fails.
+                let (first, _) = run(
+                    State::new(None),
+                    vec![Event::Open, Event::Answer(Err(error.clone()))],
+                    &ctx,
+                );
+                let want = match end {
+                    Some(end) => Screen::End(end),
+                    None => Screen::LoadFailed(error.clone()),
+                };
+                assert_eq!(first.screen(), want, "first read: {error:?} {in_iframe}");
+                // A step fails on each screen that takes input.
+                for (status, screen) in &statuses()[..3] {
+                    let step = match screen {
+                        Screen::SignOn => Step::SignOn {
+                            username: "ada".into(),
+                            password: "pw".into(),
+                        },
+                        Screen::Code => Step::VerifyCode(UserCode::parse("GKHFJQBC").expect("c")),
+                        _ => Step::Consent(true),
+                    };
+                    let (after, _) = run(
+                        at(status),
+                        vec![Event::Step(step), Event::Answer(Err(error.clone()))],
+                        &ctx,
+                    );
+                    match end {
+                        Some(end) => {
+                            assert_eq!(after.screen(), Screen::End(end), "{status} {error:?}");
+                            assert_eq!(after.problem, None);
+                        }
+                        None => {
+                            assert_eq!(&after.screen(), screen, "{status} {error:?}");
+                            assert_eq!(after.problem.as_ref(), Some(error));
+                        }
+                    }
+                    assert!(!after.busy);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn one_call_at_a_time() {
+        let state = at("DAG_CONSENT_REQUIRED");
+        let (state, first) = state.apply(Event::Step(Step::Consent(true)), &Context::default());
+        assert_eq!(first, vec![Command::Send(Call::Act(Step::Consent(true)))]);
+        for again in [
+            Event::Step(Step::Consent(true)),
+            Event::Step(Step::Consent(false)),
+            Event::Code(linked()),
+            Event::Open,
+            Event::CountdownAtZero,
+        ] {
+            let (_, commands) = state.clone().apply(again.clone(), &Context::default());
+            assert_eq!(commands, vec![], "{again:?} while busy");
+        }
+    }
+
+    #[test]
+    fn a_code_is_kept_then_sent() {
+        let typed = Remembered::Typed("gkhf jqbc".into());
+        let (state, commands) =
+            at("DAG_USER_CODE_REQUIRED").apply(Event::Code(typed.clone()), &Context::default());
+        assert_eq!(
+            commands,
+            vec![
+                Command::Remember(typed.clone()),
+                Command::Send(Call::Act(Step::VerifyCode(
+                    UserCode::parse("GKHFJQBC").expect("code")
+                ))),
+            ]
+        );
+        assert_eq!(state.remembered, Some(typed));
+        // Text that is not a code sends nothing.
+        let (_, none) = at("DAG_USER_CODE_REQUIRED").apply(
+            Event::Code(Remembered::Typed("gkhf".into())),
+            &Context::default(),
+        );
+        assert_eq!(none, vec![]);
+    }
+
+    #[test]
+    fn deny_then_failed_is_a_refusal_and_forgets_the_code() {
+        let (state, commands) = run(
+            at("DAG_CONSENT_REQUIRED"),
+            vec![
+                Event::Step(Step::Consent(false)),
+                Event::Answer(Ok(flow("FAILED"))),
+            ],
+            &Context::default(),
+        );
+        assert_eq!(state.screen(), Screen::End(End::Refused));
+        assert!(commands.contains(&Command::Forget));
+    }
+
+    #[test]
+    fn connected_forgets_and_follows_resume_only_when_asked_and_at_home() {
+        let done = |ctx: &Context| {
+            run(
+                at("DAG_CONSENT_REQUIRED"),
+                vec![
+                    Event::Step(Step::Consent(true)),
+                    Event::Answer(Ok(flow("COMPLETED"))),
+                ],
+                ctx,
+            )
+            .1
+        };
+        let resume = format!("https://auth.example/{ENV}/as/resume?flowId=f");
+        assert_eq!(
+            done(&Context::default()),
+            vec![
+                Command::Send(Call::Act(Step::Consent(true))),
+                Command::Forget
+            ]
+        );
+        let home = Context {
+            in_iframe: false,
+            resume_origin: Some("https://auth.example".into()),
+        };
+        assert!(done(&home).contains(&Command::Navigate(resume)));
+        let elsewhere = Context {
+            in_iframe: false,
+            resume_origin: Some("https://other.example".into()),
+        };
+        assert!(
+            !done(&elsewhere)
+                .iter()
+                .any(|c| matches!(c, Command::Navigate(_)))
+        );
+    }
+
+    #[test]
+    fn retry_and_new_code_clear_what_stands_in() {
+        let (failed, _) = run(
+            State::new(None),
+            vec![Event::Open, Event::Answer(Err(ApiError::Network))],
+            &Context::default(),
+        );
+        let (retrying, commands) = failed.apply(Event::Retry, &Context::default());
+        assert_eq!(commands, vec![Command::Send(Call::Read)]);
+        assert_eq!(retrying.screen(), Screen::Loading);
+
+        let (expired, _) = run(
+            at("DAG_USER_CODE_REQUIRED"),
+            vec![
+                Event::Code(linked()),
+                Event::Answer(Err(ApiError::CodeExpired)),
+            ],
+            &Context::default(),
+        );
+        assert_eq!(expired.screen(), Screen::End(End::CodeExpired));
+        let (fresh, commands) = expired.apply(Event::NewCode, &Context::default());
+        assert_eq!(commands, vec![Command::Forget]);
+        assert_eq!(fresh.screen(), Screen::Code);
+        assert_eq!(fresh.remembered, None);
+    }
+
+    #[test]
+    fn a_later_answer_clears_the_last_problem() {
+        let (state, _) = run(
+            at("USERNAME_PASSWORD_REQUIRED"),
+            vec![
+                Event::Step(Step::SignOn {
+                    username: "ada".into(),
+                    password: "x".into(),
+                }),
+                Event::Answer(Err(ApiError::WrongPassword)),
+                Event::Step(Step::SignOn {
+                    username: "ada".into(),
+                    password: "y".into(),
+                }),
+            ],
+            &Context::default(),
+        );
+        assert_eq!(state.problem, None, "a new try clears the old problem");
+        let (state, _) = state.apply(
+            Event::Answer(Ok(flow("DAG_USER_CODE_REQUIRED"))),
+            &Context::default(),
+        );
+        assert_eq!(state.screen(), Screen::Code);
+        assert_eq!(state.flow.map(|f| f.status), Some(Status::UserCodeRequired));
+    }
+
+    /// Every end state and every telling screen has words and a next step that leads where it
+    /// should.
+    #[test]
+    fn every_telling_screen_says_what_next() {
+        let config = config();
+        let links = Links {
+            own_path: "/device",
+            config: &config,
+            flow_id: "f-1",
+        };
+        let state = State::new(Some(linked()));
+        let hand_off = format!("https://auth.example/{ENV}/device/tv?user_code=GKHF-JQBC");
+        let cases: [(End, Next); 9] = [
+            (
+                End::Connected,
+                Next::Link {
+                    label: text::CONNECT_ANOTHER,
+                    href: "/device".into(),
+                    new_window: false,
+                },
+            ),
+            (
+                End::Refused,
+                Next::Link {
+                    label: text::NEW_CODE,
+                    href: "/device".into(),
+                    new_window: false,
+                },
+            ),
+            (
+                End::Failed,
+                Next::Link {
+                    label: text::NEW_CODE,
+                    href: "/device".into(),
+                    new_window: false,
+                },
+            ),
+            (
+                End::TooManyAttempts,
+                Next::Link {
+                    label: text::NEW_CODE,
+                    href: "/device".into(),
+                    new_window: false,
+                },
+            ),
+            (
+                End::CodeExpired,
+                Next::Button {
+                    label: text::NEW_CODE,
+                    event: Event::NewCode,
+                },
+            ),
+            (
+                End::CodeUsed,
+                Next::Button {
+                    label: text::NEW_CODE,
+                    event: Event::NewCode,
+                },
+            ),
+            (
+                End::FlowExpired,
+                Next::Link {
+                    label: text::START_AGAIN,
+                    href: hand_off.clone(),
+                    new_window: false,
+                },
+            ),
+            (
+                End::NotSignedIn,
+                Next::Link {
+                    label: text::START_AGAIN,
+                    href: hand_off,
+                    new_window: false,
+                },
+            ),
+            (
+                End::CookieBlocked,
+                Next::Link {
+                    label: text::NEW_WINDOW,
+                    href: "/device?user_code=GKHF-JQBC".into(),
+                    new_window: true,
+                },
+            ),
+        ];
+        for (end, want) in cases {
+            let told = told(&Screen::End(end), &state, &links).expect("an end state tells");
+            assert_eq!(told.next, want, "{end:?}");
+            assert!(told.body.len() > 20, "{end:?}");
+            assert_eq!(told.modifier == "done", end == End::Connected);
+        }
+        let hand_off =
+            told(&Screen::HandOff("OTP_REQUIRED".into()), &state, &links).expect("hand-off tells");
+        assert_eq!(
+            hand_off.next,
+            Next::Link {
+                label: text::HAND_OFF_LINK,
+                href: format!("https://auth.example/{ENV}/signon/?flowId=f-1"),
+                new_window: false,
+            }
+        );
+        let failed = told(&Screen::LoadFailed(ApiError::Network), &state, &links)
+            .expect("a failed load tells");
+        assert_eq!(
+            failed.next,
+            Next::Button {
+                label: text::TRY_AGAIN,
+                event: Event::Retry
+            }
+        );
+        for asks in [
+            Screen::Loading,
+            Screen::SignOn,
+            Screen::Code,
+            Screen::Consent,
+        ] {
+            assert_eq!(told(&asks, &state, &links), None, "{asks:?}");
+        }
+    }
+}
