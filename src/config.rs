@@ -68,7 +68,9 @@ impl Config {
     /// query), overrides the file's. Unknown keys are ignored.
     pub fn parse(json: &str, environment_id: Option<&str>) -> Result<Self, ConfigError> {
         let Obj(raw) = decode::<Obj<Raw>>(json).map_err(ConfigError::Syntax)?;
-        let raw = raw.ok_or_else(|| ConfigError::Syntax("expected a JSON object".into()))?;
+        let raw = raw
+            .filter(|_| json.trim_start().starts_with('{'))
+            .ok_or_else(|| ConfigError::Syntax("expected a JSON object".into()))?;
 
         let auth_base = required("authBase", raw.auth_base.0)?;
         let auth_base = http_url("authBase", &auth_base)?
