@@ -7,7 +7,7 @@ use serde::Serialize;
 use web_sys::RequestCredentials;
 
 use crate::config::Config;
-pub use crate::error::ApiError;
+pub use crate::error::{ApiError, Failure};
 use crate::flow::Flow;
 use crate::json::encode;
 use crate::user_code::UserCode;
@@ -26,6 +26,8 @@ pub enum Step {
     VerifyCode(UserCode),
     /// Allow (`true`) or deny (`false`) the device.
     Consent(bool),
+    /// "Not you?": detach the signed-on user so another can sign on.
+    ResetSession,
 }
 
 impl Step {
@@ -37,6 +39,18 @@ impl Step {
                 "application/vnd.pingidentity.deviceAuthGrant.userCode.verify+json"
             }
             Step::Consent(_) => "application/vnd.pingidentity.deviceAuthGrant.consent+json",
+            Step::ResetSession => "application/vnd.pingidentity.session.reset+json",
+        }
+    }
+
+    /// The `_links` entries the flow may name for this action, best first (the contract's
+    /// [model] key for the code, then the name its media type suggests).
+    pub fn links(&self) -> &'static [&'static str] {
+        match self {
+            Step::SignOn { .. } => &["usernamePassword.check"],
+            Step::VerifyCode(_) => &["userCode.verify", "deviceAuthGrant.userCode.verify"],
+            Step::Consent(_) => &["deviceAuthGrant.consent"],
+            Step::ResetSession => &["session.reset"],
         }
     }
 
@@ -48,6 +62,7 @@ impl Step {
                 user_code: code.formatted(),
             }),
             Step::Consent(accept) => encode(&ConsentBody { accept: *accept }),
+            Step::ResetSession => "{}".to_owned(),
         }
     }
 }
@@ -77,10 +92,10 @@ pub fn is_flow_id(id: &str) -> bool {
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
-/// Where the page sends the window to start a flow: PingOne's
-/// `/{envId}/device[/{appIdentifier}]`, with the code as a hint.
+/// Where the page sends the window to start a flow: PingOne's `{base}/device[/{appIdentifier}]`,
+/// with the code as a hint.
 pub fn hand_off_url(config: &Config, code: Option<&UserCode>) -> String {
-    let mut url = format!("{}/{}/device", config.auth_base, config.environment_id);
+    let mut url = format!("{}/device", config.base());
     if let Some(app) = &config.app_identifier {
         url = format!("{url}/{app}");
     }
@@ -90,8 +105,15 @@ pub fn hand_off_url(config: &Config, code: Option<&UserCode>) -> String {
     url
 }
 
-/// PingOne's hosted sign-on for a flow, for the steps this page does not handle.
-pub fn hosted_sign_on_url(config: &Config, flow_id: &str) -> String {
+/// PingOne's hosted sign-on for a flow, for the steps this page does not handle: the flow's own
+/// `signOnPage` link when it names one the configuration trusts, else the configured page.
+pub fn hosted_sign_on_url(config: &Config, flow_id: &str, flow: Option<&Flow>) -> String {
+    if let Some(href) = flow
+        .and_then(|f| f.link("signOnPage"))
+        .filter(|h| config.trusts(h))
+    {
+        return href.to_owned();
+    }
     let base = &config.hosted_sign_on_url;
     let joiner = if base.contains('?') { '&' } else { '?' };
     let id: String = form_urlencoded::byte_serialize(flow_id.as_bytes()).collect();
@@ -107,69 +129,62 @@ pub enum Call {
     Act(Step),
 }
 
-/// The flow API of one environment.
-#[derive(Clone, Debug)]
-pub struct Client {
-    flows: String,
+/// Where a call goes: the flow's own link for the action (else its `self` link) when the
+/// configuration trusts it, as Ping's sign-on sample does; otherwise `{base}/flows/{id}`. `None`
+/// when the flow id from the address bar is not one.
+pub fn url_for(config: &Config, flow_id: &str, flow: Option<&Flow>, call: &Call) -> Option<String> {
+    let names: &[&str] = match call {
+        Call::Read => &[],
+        Call::Act(step) => step.links(),
+    };
+    let linked = flow.and_then(|flow| {
+        names
+            .iter()
+            .chain(&["self"])
+            .filter_map(|name| flow.link(name))
+            .find(|href| config.trusts(href))
+    });
+    match linked {
+        Some(href) => Some(href.to_owned()),
+        None => is_flow_id(flow_id).then(|| format!("{}/flows/{flow_id}", config.base())),
+    }
 }
 
-impl Client {
-    /// A client for the configured environment.
-    pub fn new(config: &Config) -> Self {
-        Client {
-            flows: format!("{}/{}/flows", config.auth_base, config.environment_id),
-        }
-    }
-
-    fn flow_url(&self, id: &str) -> Result<String, ApiError> {
-        if is_flow_id(id) {
-            Ok(format!("{}/{id}", self.flows))
-        } else {
-            Err(ApiError::FlowExpired)
-        }
-    }
-
-    /// Makes a call; PingOne answers with the flow as it now stands.
-    pub async fn call(&self, id: &str, call: &Call) -> Result<Flow, ApiError> {
-        match call {
-            Call::Read => self.flow(id).await,
-            Call::Act(step) => self.act(id, step).await,
-        }
-    }
-
-    /// Reads the flow.
-    pub async fn flow(&self, id: &str) -> Result<Flow, ApiError> {
-        let response = Request::get(&self.flow_url(id)?)
+/// PingOne's flow API, as the browser reaches it: every call carries credentials, since PingOne
+/// ties the flow to the browser by its session cookie.
+pub async fn call(url: Option<String>, call: &Call) -> Result<Flow, Failure> {
+    let url = url.ok_or(ApiError::FlowExpired)?;
+    let request = match call {
+        Call::Read => Request::get(&url).credentials(RequestCredentials::Include),
+        Call::Act(step) => Request::post(&url)
             .credentials(RequestCredentials::Include)
-            .send()
-            .await
-            .map_err(|_| ApiError::Network)?;
-        read_flow(response).await
-    }
-
-    /// Takes a step; PingOne answers with the flow as it now stands.
-    pub async fn act(&self, id: &str, step: &Step) -> Result<Flow, ApiError> {
-        let response = Request::post(&self.flow_url(id)?)
-            .credentials(RequestCredentials::Include)
-            .header("Content-Type", step.media_type())
-            .body(step.body())
-            .map_err(|_| ApiError::Network)?
-            .send()
-            .await
-            .map_err(|_| ApiError::Network)?;
-        read_flow(response).await
-    }
+            .header("Content-Type", step.media_type()),
+    };
+    let request = match call {
+        Call::Read => request.build(),
+        Call::Act(step) => request.body(step.body()),
+    };
+    let response = request
+        .map_err(|_| ApiError::Network)?
+        .send()
+        .await
+        .map_err(|_| ApiError::Network)?;
+    read_flow(response).await
 }
 
 /// Checks the status before decoding the body.
-async fn read_flow(response: Response) -> Result<Flow, ApiError> {
+async fn read_flow(response: Response) -> Result<Flow, Failure> {
     let status = response.status();
+    let retry_after = response
+        .headers()
+        .get("retry-after")
+        .and_then(|s| s.trim().parse().ok());
     // A body that cannot be read after the status line arrived: the connection broke.
     let body = response.text().await.map_err(|_| ApiError::Network)?;
     if !(200..300).contains(&status) {
-        return Err(ApiError::from_response(status, &body));
+        return Err(Failure::from_response(status, &body, retry_after));
     }
-    Flow::parse(&body).map_err(|_| ApiError::BadResponse)
+    Ok(Flow::parse(&body).map_err(|_| ApiError::BadResponse)?)
 }
 
 /// Fetches the deployment's configuration as text (parsed by [`Config`]).
@@ -235,31 +250,116 @@ mod tests {
                 .media_type()
                 .ends_with("deviceAuthGrant.consent+json")
         );
+        assert_eq!(
+            Step::ResetSession.media_type(),
+            "application/vnd.pingidentity.session.reset+json"
+        );
+        assert_eq!(Step::ResetSession.body(), "{}");
+    }
+
+    const ENV: &str = "8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f";
+
+    fn custom(app: &str) -> Config {
+        Config::parse(
+            &format!(r#"{{"authBase":"https://auth.example.com","appIdentifier":"{app}"}}"#),
+            None,
+        )
+        .expect("valid")
     }
 
     #[test]
-    fn builds_the_hand_off() {
+    fn builds_the_hand_off_on_both_kinds_of_host() {
         let code = UserCode::parse("bvkv2gz2").expect("code");
         assert_eq!(
             hand_off_url(&config("tv"), Some(&code)),
-            "https://auth.pingone.eu/8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f/device/tv?user_code=BVKV-2GZ2"
+            format!("https://auth.pingone.eu/{ENV}/device/tv?user_code=BVKV-2GZ2")
         );
         assert_eq!(
             hand_off_url(&config(""), None),
-            "https://auth.pingone.eu/8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f/device"
+            format!("https://auth.pingone.eu/{ENV}/device")
         );
+        // A custom domain drops the environment id from every URL.
+        assert_eq!(
+            hand_off_url(&custom("tv"), Some(&code)),
+            "https://auth.example.com/device/tv?user_code=BVKV-2GZ2"
+        );
+    }
+
+    fn flow(links: &str) -> Flow {
+        Flow::parse(&format!(
+            r#"{{"id":"f-1","status":"X","_links":{{{links}}}}}"#
+        ))
+        .expect("flow")
+    }
+
+    #[test]
+    fn calls_go_to_the_flows_links_when_they_stay_home() {
+        let c = config("tv");
+        let built = format!("https://auth.pingone.eu/{ENV}/flows/f-1");
+        let verify = Call::Act(Step::VerifyCode(UserCode::parse("GKHFJQBC").expect("code")));
+        // No flow yet, or no links: the URL the contract builds.
+        assert_eq!(url_for(&c, "f-1", None, &Call::Read), Some(built.clone()));
+        assert_eq!(
+            url_for(&c, "f-1", Some(&flow("")), &verify),
+            Some(built.clone())
+        );
+        assert_eq!(
+            url_for(&custom("tv"), "f-1", None, &Call::Read).as_deref(),
+            Some("https://auth.example.com/flows/f-1")
+        );
+        // The action's own link first (either name), then `self`.
+        let linked = flow(&format!(
+            r#""self":{{"href":"{built}"}},"userCode.verify":{{"href":"{built}?action=verify"}}"#
+        ));
+        assert_eq!(
+            url_for(&c, "f-1", Some(&linked), &verify),
+            Some(format!("{built}?action=verify"))
+        );
+        let long_name = flow(&format!(
+            r#""deviceAuthGrant.userCode.verify":{{"href":"{built}/v"}}"#
+        ));
+        assert_eq!(
+            url_for(&c, "f-1", Some(&long_name), &verify),
+            Some(format!("{built}/v"))
+        );
+        assert_eq!(
+            url_for(&c, "f-1", Some(&linked), &Call::Act(Step::Consent(true))),
+            Some(built.clone())
+        );
+        // A link to anywhere else is ignored.
+        let away = flow(
+            r#""self":{"href":"https://evil.example/flows/f-1"},"userCode.verify":{"href":"https://evil.example/v"}"#,
+        );
+        assert_eq!(url_for(&c, "f-1", Some(&away), &verify), Some(built));
+        // An id from the address bar that is not one goes nowhere.
+        assert_eq!(url_for(&c, "../x", None, &Call::Read), None);
     }
 
     #[test]
     fn builds_the_hosted_sign_on_link() {
         let mut c = config("tv");
+        // PingOne's hosted pages live on the region's apps host.
         assert_eq!(
-            hosted_sign_on_url(&c, "f-1"),
-            "https://auth.pingone.eu/8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f/signon/?flowId=f-1"
+            hosted_sign_on_url(&c, "f-1", None),
+            format!("https://apps.pingone.eu/{ENV}/signon/?flowId=f-1")
         );
+        assert_eq!(
+            hosted_sign_on_url(&custom("tv"), "f-1", None),
+            "https://auth.example.com/signon/?flowId=f-1"
+        );
+        // The flow's own link, when it stays on a trusted origin.
+        let linked = flow(&format!(
+            r#""signOnPage":{{"href":"https://apps.pingone.eu/{ENV}/signon/?flowId=f-1&x=1"}}"#
+        ));
+        assert_eq!(
+            hosted_sign_on_url(&c, "f-1", Some(&linked)),
+            format!("https://apps.pingone.eu/{ENV}/signon/?flowId=f-1&x=1")
+        );
+        let away = flow(r#""signOnPage":{"href":"https://evil.example/signon"}"#);
+        assert!(hosted_sign_on_url(&c, "f-1", Some(&away)).starts_with("https://apps.pingone.eu/"));
         c.hosted_sign_on_url = "https://sso.example/signon?theme=dark".into();
         assert_eq!(
-            hosted_sign_on_url(&c, "f 1"),
+            hosted_sign_on_url(&c, "f 1", None),
             "https://sso.example/signon?theme=dark&flowId=f+1"
         );
     }

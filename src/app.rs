@@ -4,10 +4,11 @@
 
 use leptos::prelude::*;
 
-use crate::api::{self, Call, Client, ConfigFailure};
+use crate::api::{self, Call, ConfigFailure, Step};
 use crate::browser;
-use crate::components::{Countdown, Message, NextStep};
+use crate::components::{Countdown, Message, NextStep, SupportId, SwitchUser};
 use crate::config::Config;
+use crate::error::{ApiError, support_id_of_redirect};
 use crate::machine::{Command, Context, Event, Links, Next, State, Told, told};
 use crate::pages::{CodeScreen, Consent, SignOn};
 use crate::query::{Query, is_device_path};
@@ -90,6 +91,23 @@ pub fn Device(
         browser::remember(code);
     }
     let remembered = browser::recall();
+    if let Some(error) = &query.error {
+        // PingOne sent the browser back because something failed: start again from the device.
+        let code = remembered.as_ref().and_then(Remembered::code);
+        let next = NextStep::Link {
+            label: text::START_AGAIN,
+            href: api::hand_off_url(&config, code.as_ref()),
+            new_window: false,
+        };
+        return match support_id_of_redirect(error) {
+            Some(support_id) => view! {
+                <Message title=text::LOGIN_ERROR_TITLE body=text::LOGIN_ERROR_BODY next support_id modifier="problem" />
+            }
+            .into_any(),
+            None => view! { <Message title=text::LOGIN_ERROR_TITLE body=text::LOGIN_ERROR_BODY next modifier="problem" /> }
+                .into_any(),
+        };
+    }
     match query.flow_id {
         Some(flow_id) => view! { <FlowSteps config flow_id remembered /> }.into_any(),
         None => {
@@ -127,30 +145,40 @@ fn Start(config: Config, remembered: Option<Remembered>, linked: bool) -> impl I
     .into_any()
 }
 
-/// Feeds one event to the machine and carries out what it answers.
-fn feed(
+/// The flow's state machine in the page: its state, and the action that makes its calls.
+#[derive(Clone, Copy)]
+struct Machine {
     state: RwSignal<State>,
-    ctx: &Context,
-    calls: StoredValue<Option<Action<Call, ()>>>,
-    event: Event,
-) {
-    let Some(commands) = state.try_update(|s| {
-        let (next, commands) = std::mem::take(s).apply(event, ctx);
-        *s = next;
-        commands
-    }) else {
-        return;
-    };
-    for command in commands {
-        match command {
-            Command::Send(call) => {
-                if let Some(calls) = calls.get_value() {
-                    calls.dispatch(call);
+    calls: StoredValue<Option<Calls>>,
+}
+
+/// The action behind every call: a URL (none when the flow id is not one) and what to send.
+type Calls = Action<(Option<String>, Call), ()>;
+
+impl Machine {
+    /// Feeds one event to the machine and carries out what it answers.
+    fn feed(self, event: Event, ctx: &Context, config: &Config, flow_id: &str) {
+        let Some(commands) = self.state.try_update(|s| {
+            let (next, commands) = std::mem::take(s).apply(event, ctx);
+            *s = next;
+            commands
+        }) else {
+            return;
+        };
+        for command in commands {
+            match command {
+                Command::Send(call) => {
+                    let url = self
+                        .state
+                        .with_untracked(|s| api::url_for(config, flow_id, s.flow.as_ref(), &call));
+                    if let Some(calls) = self.calls.get_value() {
+                        calls.dispatch((url, call));
+                    }
                 }
+                Command::Remember(code) => browser::remember(&code),
+                Command::Forget => browser::forget(),
+                Command::Navigate(url) => browser::navigate(&url, true),
             }
-            Command::Remember(code) => browser::remember(&code),
-            Command::Forget => browser::forget(),
-            Command::Navigate(url) => browser::navigate(&url, true),
         }
     }
 }
@@ -164,24 +192,28 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
             .follow_resume_url
             .then(|| config.auth_origin().to_owned()),
     };
-    let state = RwSignal::new(State::new(remembered));
+    let machine = Machine {
+        state: RwSignal::new(State::new(remembered)),
+        calls: StoredValue::new(None),
+    };
+    let on_event = {
+        let (config, flow_id) = (config.clone(), flow_id.clone());
+        Callback::new(move |event: Event| machine.feed(event, &ctx, &config, &flow_id))
+    };
     // The action makes the calls; its future hands each answer back to the machine.
-    let calls = StoredValue::new(None::<Action<Call, ()>>);
-    let on_event = Callback::new(move |event: Event| feed(state, &ctx, calls, event));
-    let client = Client::new(&config);
-    let id = flow_id.clone();
-    calls.set_value(Some(Action::new_local(move |call: &Call| {
-        let (client, id, call) = (client.clone(), id.clone(), call.clone());
-        async move {
-            let answer = client.call(&id, &call).await;
-            on_event.run(Event::Answer(answer));
-        }
-    })));
+    machine.calls.set_value(Some(Action::new_local(
+        move |(url, call): &(Option<String>, Call)| {
+            let (url, call) = (url.clone(), call.clone());
+            async move { on_event.run(Event::Answer(api::call(url, &call).await)) }
+        },
+    )));
     on_event.run(Event::Open);
 
+    let state = machine.state;
     let screen = Memo::new(move |_| state.with(State::screen));
-    let busy = Signal::derive(move || state.with(|s| s.busy));
+    let busy = Signal::derive(move || state.with(|s| s.busy || s.waiting));
     let problem = Signal::derive(move || state.with(|s| s.problem.clone()));
+    let support_id = move || state.with(|s| s.problem.as_ref().and(s.support_id.clone()));
     let expires_at = Signal::derive(move || {
         state
             .with(|s| {
@@ -191,6 +223,18 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
                     .map(js_sys::Date::parse)
             })
             .filter(|ms| ms.is_finite())
+    });
+    // How long PingOne asked to wait, counted from when it said so.
+    let wait = Memo::new(move |_| {
+        state.with(|s| {
+            s.waiting
+                .then(|| s.problem.as_ref().and_then(wait_seconds))
+                .flatten()
+        })
+    });
+    let wait_until = Signal::derive(move || {
+        wait.get()
+            .map(|s| js_sys::Date::now() + f64::from(s) * 1000.0)
     });
     let asks = move || {
         matches!(
@@ -210,6 +254,12 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
             return tell(told, on_event);
         }
         browser::mark_actionable();
+        let switch_user = state
+            .with_untracked(|s| s.flow.as_ref().and_then(|f| f.user.clone()))
+            .map(|name| SwitchUser {
+                name,
+                on_click: Callback::new(move |_| on_event.run(Event::Step(Step::ResetSession))),
+            });
         match screen {
             Screen::SignOn => {
                 let on_submit = Callback::new(move |step| on_event.run(Event::Step(step)));
@@ -218,15 +268,15 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
             Screen::Code => {
                 let remembered = state.with_untracked(|s| s.remembered.clone());
                 let on_code = Callback::new(move |code| on_event.run(Event::Code(code)));
-                view! { <CodeScreen remembered busy problem on_code /> }.into_any()
+                view! { <CodeScreen remembered busy problem on_code switch_user /> }.into_any()
             }
             Screen::Consent => state
                 .with_untracked(|s| s.flow.clone())
                 .map(|flow| {
                     let on_answer = Callback::new(move |accept| {
-                        on_event.run(Event::Step(api::Step::Consent(accept)))
+                        on_event.run(Event::Step(Step::Consent(accept)))
                     });
-                    view! { <Consent flow busy problem on_answer /> }
+                    view! { <Consent flow busy problem on_answer switch_user /> }
                 })
                 .into_any(),
             _ => view! { <p class="page__status" role="status">{text::LOADING}</p> }.into_any(),
@@ -236,8 +286,19 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
     view! {
         {move || view_of(screen.get())}
         {move || asks().then(|| view! {
-            <Countdown expires_at on_zero=Callback::new(move |_| on_event.run(Event::CountdownAtZero)) />
+            <Countdown label=text::TRY_AGAIN_IN expires_at=wait_until on_zero=Callback::new(move |_| on_event.run(Event::WaitOver)) />
+            {support_id().map(|id| view! { <SupportId id /> })}
+            <Countdown label=text::EXPIRES_IN expires_at on_zero=Callback::new(move |_| on_event.run(Event::CountdownAtZero)) />
         })}
+    }
+}
+
+/// The seconds PingOne asked the person to wait, for the errors that say.
+fn wait_seconds(error: &ApiError) -> Option<u32> {
+    match error {
+        ApiError::Busy { retry_after } => *retry_after,
+        ApiError::PasswordLocked { seconds } => *seconds,
+        _ => None,
     }
 }
 
@@ -248,6 +309,7 @@ pub fn tell(told: Told, on_event: Callback<Event>) -> AnyView {
         body,
         next,
         modifier,
+        support_id,
     } = told;
     let next = match next {
         Next::Link {
@@ -261,8 +323,11 @@ pub fn tell(told: Told, on_event: Callback<Event>) -> AnyView {
         },
         Next::Button { label, event } => NextStep::Button {
             label,
-            on_click: Callback::new(move |_| on_event.run(event.clone())),
+            on_click: Callback::new(move |_| on_event.run((*event).clone())),
         },
     };
-    view! { <Message title body next modifier /> }.into_any()
+    match support_id {
+        Some(support_id) => view! { <Message title body next modifier support_id /> }.into_any(),
+        None => view! { <Message title body next modifier /> }.into_any(),
+    }
 }

@@ -4,8 +4,10 @@ mod countdown;
 mod frame;
 mod message;
 mod problem;
+mod switch_user;
 
 pub use countdown::Countdown;
 pub use frame::Frame;
 pub use message::{Message, NextStep};
-pub use problem::ProblemMessage;
+pub use problem::{ProblemMessage, SupportId};
+pub use switch_user::{NotYou, SwitchUser};

@@ -12,12 +12,15 @@ pub struct Config {
     /// PingOne's auth host for the region, or the custom domain: `https://auth.pingone.com`.
     /// Never ends with a slash.
     pub auth_base: String,
-    /// The PingOne environment (a UUID).
-    pub environment_id: String,
+    /// The PingOne environment (a UUID); on a custom domain it may be absent.
+    pub environment_id: Option<String>,
+    /// `authBase` is a PingOne custom domain: URLs carry no environment id.
+    pub custom_domain: bool,
     /// The application's client id or device path id, as in `/{envId}/device/{appIdentifier}`.
     /// `None` uses the environment's default sign-on policy (`/{envId}/device`).
     pub app_identifier: Option<String>,
-    /// PingOne's hosted sign-on, for the steps this page does not handle itself.
+    /// PingOne's hosted sign-on, for the steps this page does not handle itself, when the flow
+    /// does not name it (`_links.signOnPage`).
     pub hosted_sign_on_url: String,
     /// Whether to follow the flow's `resumeUrl` once it completes (only on `auth_base`'s origin).
     pub follow_resume_url: bool,
@@ -58,6 +61,7 @@ impl ConfigError {
 struct Raw {
     auth_base: Text,
     environment_id: Text,
+    custom_domain: Flag,
     app_identifier: Text,
     hosted_sign_on_url: Text,
     follow_resume_url: Flag,
@@ -77,14 +81,28 @@ impl Config {
             .trim_end_matches('/')
             .to_owned();
 
-        let environment_id = match environment_id {
-            Some(id) => id.trim().to_owned(),
-            None => required("environmentId", raw.environment_id.0)?,
+        // PingOne's regional hosts always take the environment id; any other host is a custom
+        // domain unless the file says otherwise, and needs none.
+        let region = pingone_region(&auth_base).map(str::to_owned);
+        let custom_domain = raw
+            .custom_domain
+            .0
+            .unwrap_or(region.is_none() && raw.environment_id.0.is_none());
+        let environment_id = match environment_id.map(str::to_owned).or(raw.environment_id.0) {
+            Some(id) => Some(id.trim().to_owned()),
+            None if custom_domain => None,
+            None => return Err(ConfigError::Missing("environmentId")),
         };
-        if !is_uuid(&environment_id) {
+        if environment_id.as_deref().is_some_and(|id| !is_uuid(id)) {
             return Err(ConfigError::Invalid {
                 key: "environmentId",
                 problem: "is not a UUID (PingOne environment ids look like 8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f)",
+            });
+        }
+        if custom_domain && region.is_some() {
+            return Err(ConfigError::Invalid {
+                key: "customDomain",
+                problem: "is true, but authBase is one of PingOne's regional hosts",
             });
         }
 
@@ -98,18 +116,39 @@ impl Config {
             other => other,
         };
 
-        let hosted_sign_on_url = match raw.hosted_sign_on_url.0 {
-            Some(url) => http_url("hostedSignOnUrl", &url)?.to_owned(),
-            None => format!("{auth_base}/{environment_id}/signon/"),
-        };
-
-        Ok(Config {
+        let mut config = Config {
             auth_base,
             environment_id,
+            custom_domain,
             app_identifier,
-            hosted_sign_on_url,
+            hosted_sign_on_url: String::new(),
             follow_resume_url: raw.follow_resume_url.0.unwrap_or(false),
-        })
+        };
+        config.hosted_sign_on_url = match raw.hosted_sign_on_url.0 {
+            Some(url) => http_url("hostedSignOnUrl", &url)?.to_owned(),
+            // PingOne serves its hosted pages from the region's `apps.` host, not `auth.`.
+            None => match (region, &config.environment_id) {
+                (Some(region), Some(env)) => format!("https://apps.pingone.{region}/{env}/signon/"),
+                _ => format!("{}/signon/", config.base()),
+            },
+        };
+        Ok(config)
+    }
+
+    /// `{base}` of the contract: `{authBase}/{envId}` on a regional host, `{authBase}` on a
+    /// custom domain. Every URL the page builds starts with it.
+    pub fn base(&self) -> String {
+        match (&self.environment_id, self.custom_domain) {
+            (Some(env), false) => format!("{}/{env}", self.auth_base),
+            _ => self.auth_base.clone(),
+        }
+    }
+
+    /// Whether a URL taken from PingOne's answer may be followed: only to `authBase`'s origin
+    /// or the hosted sign-on's.
+    pub fn trusts(&self, url: &str) -> bool {
+        let at = origin(url);
+        at.contains("://") && (at == self.auth_origin() || at == origin(&self.hosted_sign_on_url))
     }
 
     /// The scheme, host and port of `auth_base`: the only origin `resumeUrl` may lead to.
@@ -156,6 +195,16 @@ pub fn origin(url: &str) -> &str {
     &url[..end]
 }
 
+/// The region suffix (`com`, `eu`, `ca`, `asia`, `com.au`) when `auth_base` is PingOne's regional
+/// auth host `https://auth.pingone.<region>`.
+fn pingone_region(auth_base: &str) -> Option<&str> {
+    auth_base
+        .strip_prefix("https://auth.pingone.")
+        .filter(|region| {
+            !region.is_empty() && region.chars().all(|c| c.is_ascii_lowercase() || c == '.')
+        })
+}
+
 fn is_uuid(s: &str) -> bool {
     let groups: Vec<&str> = s.split('-').collect();
     groups.len() == 5
@@ -189,7 +238,8 @@ mod tests {
         );
         let config = Config::parse(&text, None).expect("valid");
         assert_eq!(config.auth_base, "https://auth.pingone.eu");
-        assert_eq!(config.environment_id, ENV);
+        assert_eq!(config.environment_id.as_deref(), Some(ENV));
+        assert!(!config.custom_domain);
         assert_eq!(config.app_identifier.as_deref(), Some("tv"));
         assert_eq!(
             config.hosted_sign_on_url,
@@ -216,21 +266,82 @@ mod tests {
         let other = "11111111-2222-3333-4444-555555555555";
         let config =
             Config::parse(&json("https://a.example", ENV, "tv"), Some(other)).expect("valid");
-        assert_eq!(config.environment_id, other);
+        assert_eq!(config.environment_id.as_deref(), Some(other));
         let err = Config::parse(&json("https://a.example", ENV, "tv"), Some("nope"));
         assert_eq!(err.map_err(|e| e.key()), Err("environmentId"));
     }
 
     #[test]
+    fn a_custom_domain_needs_no_environment_id() {
+        // Detected: not a PingOne regional host, and no environment id.
+        let config =
+            Config::parse(r#"{"authBase":"https://auth.example.com"}"#, None).expect("valid");
+        assert!(config.custom_domain);
+        assert_eq!(config.base(), "https://auth.example.com");
+        assert_eq!(
+            config.hosted_sign_on_url,
+            "https://auth.example.com/signon/"
+        );
+        // Said: the environment id is kept but not put in URLs.
+        let said = Config::parse(
+            &format!(r#"{{"authBase":"https://auth.example.com","environmentId":"{ENV}","customDomain":true}}"#),
+            None,
+        )
+        .expect("valid");
+        assert_eq!(
+            (said.custom_domain, said.base()),
+            (true, "https://auth.example.com".into())
+        );
+        // A regional host is never a custom domain, and always needs the environment id.
+        let regional =
+            Config::parse(&json("https://auth.pingone.com", ENV, "tv"), None).expect("valid");
+        assert_eq!(regional.base(), format!("https://auth.pingone.com/{ENV}"));
+        assert_eq!(
+            regional.hosted_sign_on_url,
+            format!("https://apps.pingone.com/{ENV}/signon/")
+        );
+        let no_env = Config::parse(r#"{"authBase":"https://auth.pingone.ca"}"#, None);
+        assert_eq!(no_env.map_err(|e| e.key()), Err("environmentId"));
+        let both = Config::parse(
+            &format!(
+                r#"{{"authBase":"https://auth.pingone.ca","environmentId":"{ENV}","customDomain":true}}"#
+            ),
+            None,
+        );
+        assert_eq!(both.map_err(|e| e.key()), Err("customDomain"));
+    }
+
+    #[test]
+    fn trusts_only_its_own_origins() {
+        let config =
+            Config::parse(&json("https://auth.pingone.eu", ENV, "tv"), None).expect("valid");
+        assert!(config.trusts(&format!("https://auth.pingone.eu/{ENV}/flows/f")));
+        assert!(config.trusts(&format!("https://apps.pingone.eu/{ENV}/signon/?flowId=f")));
+        for away in [
+            "https://auth.pingone.eu.evil.example/x",
+            "https://evil.example/",
+            "http://auth.pingone.eu/x",
+            "javascript:alert(1)",
+            "/flows/f",
+        ] {
+            assert!(!config.trusts(away), "{away}");
+        }
+    }
+
+    #[test]
     fn names_the_wrong_key() {
-        let cases: [(String, &str); 9] = [
+        let cases: [(String, &str); 10] = [
             ("not json".into(), "syntax"),
             ("[]".into(), "syntax"),
             (r#"{"environmentId":"x"}"#.into(), "authBase"),
+            (
+                r#"{"authBase":"https://auth.pingone.com"}"#.into(),
+                "environmentId",
+            ),
             (json("", ENV, "tv"), "authBase"),
             (json("ftp://a", ENV, "tv"), "authBase"),
             (json("https://", ENV, "tv"), "authBase"),
-            (json("https://a.example", "", "tv"), "environmentId"),
+            (json("https://auth.pingone.com", "", "tv"), "environmentId"),
             (
                 json("https://a.example", "not-a-uuid", "tv"),
                 "environmentId",

@@ -1,6 +1,7 @@
-//! What can go wrong talking to PingOne, classified from the HTTP status and PingOne's error body
-//! (`{id, code, message, details[]}`) into what a screen needs to decide. Matches on `code`,
-//! `details[].code`, `target` and `innerError`, never on `message`: Ping says messages change.
+//! What can go wrong talking to PingOne, classified from PingOne's error body (`{id, code,
+//! message, details[]}`) into what a screen needs to decide. Matches on `code`, `details[].code`,
+//! `target` and `innerError`, with the HTTP status only as a fallback (Ping says 4xx statuses may
+//! change), and never on `message`.
 
 use serde::Deserialize;
 use thiserror::Error;
@@ -11,7 +12,7 @@ use crate::json::{Count, List, Obj, Text, decode};
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ApiError {
     /// The code did not match any device; `remaining` tries, when PingOne says.
-    #[error("user code mismatch ({remaining:?} tries left)")]
+    #[error("user code mismatch")]
     WrongCode {
         /// Tries left before the flow locks.
         remaining: Option<u32>,
@@ -24,37 +25,49 @@ pub enum ApiError {
     CodeUsed,
     /// The code was refused without saying why (PingOne publishes no reason field): mistyped,
     /// expired or already used.
-    #[error("user code refused ({remaining:?} tries left)")]
+    #[error("user code refused")]
     CodeRefused {
         /// Tries left, when PingOne says.
         remaining: Option<u32>,
     },
-    /// Too many tries: PingOne refuses further ones for this flow (HTTP 429).
+    /// Too many wrong codes: PingOne refuses further ones for this flow.
     #[error("too many attempts")]
     TooManyAttempts,
     /// Username or password wrong.
     #[error("wrong username or password")]
     WrongPassword,
-    /// The flow is unknown or expired (HTTP 404).
+    /// Too many wrong passwords: the account is locked for a while.
+    #[error("password locked out")]
+    PasswordLocked {
+        /// Seconds until PingOne unlocks it, when it says.
+        seconds: Option<u32>,
+    },
+    /// PingOne's platform-wide rate limit: nothing is wrong with the flow; try again shortly.
+    #[error("rate limited")]
+    Busy {
+        /// Seconds to wait (`Retry-After`), when PingOne says.
+        retry_after: Option<u32>,
+    },
+    /// The flow is unknown or expired.
     #[error("flow expired or unknown")]
     FlowExpired,
-    /// The browser did not send the flow's session cookie (HTTP 401).
+    /// The browser did not send the flow's session cookie.
     #[error("no session cookie for this flow")]
     NotSignedIn,
-    /// No answer at all: offline, DNS, refused by CORS, connection dropped.
+    /// No answer at all: offline, DNS, refused by CORS or the page's CSP, connection dropped.
     #[error("network error")]
     Network,
     /// A success status with a body that is not what the contract says.
     #[error("unreadable response")]
     BadResponse,
-    /// PingOne failed (HTTP 5xx).
-    #[error("server error (HTTP {status})")]
+    /// PingOne failed (HTTP 5xx), or something in front of it answered with a page.
+    #[error("server error")]
     Server {
         /// The HTTP status.
         status: u16,
     },
-    /// Any other refusal (HTTP 4xx), with PingOne's `code` when it sent one.
-    #[error("request refused (HTTP {status}, {code:?})")]
+    /// Any other refusal, with PingOne's `code` when it sent one.
+    #[error("request refused")]
     Refused {
         /// The HTTP status.
         status: u16,
@@ -63,11 +76,30 @@ pub enum ApiError {
     },
 }
 
+/// A failed call and the error body's `id`, which Ping's support asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Failure {
+    /// What went wrong.
+    pub error: ApiError,
+    /// PingOne's error `id`, when it sent one.
+    pub support_id: Option<String>,
+}
+
+impl From<ApiError> for Failure {
+    fn from(error: ApiError) -> Self {
+        Failure {
+            error,
+            support_id: None,
+        }
+    }
+}
+
 /// PingOne's error body: `{id, code, message, details: [{code, target, innerError}]}`.
 #[derive(Default, Deserialize)]
 #[serde(default)]
-struct Body {
-    code: Text,
+pub(crate) struct Body {
+    pub(crate) id: Text,
+    pub(crate) code: Text,
     details: List<Detail>,
 }
 
@@ -84,40 +116,75 @@ struct Detail {
 struct Inner {
     reason: Text,
     remaining_attempts: Count,
+    seconds_until_unlock: Count,
 }
 
-impl ApiError {
-    /// Classifies an error response from its status and body.
-    pub fn from_response(status: u16, body: &str) -> Self {
-        let body = decode::<Obj<Body>>(body)
+impl Body {
+    /// Reads an error body; anything unreadable (a CDN's HTML page) is an empty one.
+    pub(crate) fn parse(text: &str) -> Body {
+        decode::<Obj<Body>>(text)
             .ok()
             .and_then(|b| b.0)
-            .unwrap_or_default();
-        let detail = body.details.0.into_iter().next().unwrap_or_default();
-        let inner = detail.inner_error.0.unwrap_or_default();
-        let target = detail.target.0.as_deref();
-        let remaining = inner.remaining_attempts.0;
-        let code = body.code.0;
+            .unwrap_or_default()
+    }
+}
 
-        match status {
+/// What the page shows of the `error` PingOne may put on the login page URL: only its `id`, and
+/// only when it looks like one (the address bar is anyone's to write, so its text is never shown).
+pub fn support_id_of_redirect(error: &str) -> Option<String> {
+    Body::parse(error)
+        .id
+        .0
+        .filter(|id| id.len() <= 64 && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'))
+}
+
+impl Failure {
+    /// Classifies an error response from its status, body and `Retry-After` header.
+    pub fn from_response(status: u16, body: &str, retry_after: Option<u32>) -> Self {
+        let body = Body::parse(body);
+        let support_id = body.id.0.clone();
+        Failure {
+            error: classify(status, body, retry_after),
+            support_id,
+        }
+    }
+}
+
+fn classify(status: u16, body: Body, retry_after: Option<u32>) -> ApiError {
+    let detail = body.details.0.into_iter().next().unwrap_or_default();
+    let inner = detail.inner_error.0.unwrap_or_default();
+    let target = detail.target.0.as_deref();
+    let detail_code = detail.code.0.as_deref();
+    let remaining = inner.remaining_attempts.0;
+    let code = body.code.0;
+    let lockout = target == Some("userCode") || detail_code == Some("LIMIT_EXCEEDED");
+
+    match (code.as_deref(), detail_code) {
+        // A lockout says so in its details; any other 429 is the platform's rate limit.
+        (Some("REQUEST_LIMITED"), _) if lockout => ApiError::TooManyAttempts,
+        (Some("REQUEST_LIMITED"), _) => ApiError::Busy { retry_after },
+        (_, Some("PASSWORD_LOCKED_OUT")) => ApiError::PasswordLocked {
+            seconds: inner.seconds_until_unlock.0,
+        },
+        (_, Some("INVALID_CREDENTIALS")) => ApiError::WrongPassword,
+        (_, _) if target == Some("userCode") => match inner.reason.0.as_deref() {
+            Some("MISMATCH") => ApiError::WrongCode { remaining },
+            Some("EXPIRED") => ApiError::CodeExpired,
+            Some("ALREADY_USED") => ApiError::CodeUsed,
+            _ => ApiError::CodeRefused { remaining },
+        },
+        (_, _) if matches!(target, Some("password" | "username")) => ApiError::WrongPassword,
+        (Some("NOT_FOUND"), _) => ApiError::FlowExpired,
+        (Some("ACCESS_FAILED"), _) => ApiError::NotSignedIn,
+        (Some("UNEXPECTED_ERROR"), _) => ApiError::Server { status },
+        // No body to go by (or a code this page does not know): the status decides.
+        _ => match status {
             401 => ApiError::NotSignedIn,
             404 => ApiError::FlowExpired,
-            429 => ApiError::TooManyAttempts,
+            429 => ApiError::Busy { retry_after },
             500..=599 => ApiError::Server { status },
-            400 if target == Some("userCode") => match inner.reason.0.as_deref() {
-                Some("MISMATCH") => ApiError::WrongCode { remaining },
-                Some("EXPIRED") => ApiError::CodeExpired,
-                Some("ALREADY_USED") => ApiError::CodeUsed,
-                _ => ApiError::CodeRefused { remaining },
-            },
-            400 if matches!(target, Some("password" | "username"))
-                || detail.code.0.as_deref() == Some("INVALID_CREDENTIALS") =>
-            {
-                ApiError::WrongPassword
-            }
-            _ if code.as_deref() == Some("REQUEST_LIMITED") => ApiError::TooManyAttempts,
             _ => ApiError::Refused { status, code },
-        }
+        },
     }
 }
 
@@ -127,112 +194,206 @@ mod tests {
 
     fn body(code: &str, detail: &str) -> String {
         format!(
-            r#"{{"id":"6c796712","code":"{code}","message":"whatever Ping says today","details":[{detail}]}}"#
+            r#"{{"id":"6c796712-0f16","code":"{code}","message":"whatever Ping says today","details":[{detail}]}}"#
         )
     }
 
+    fn detail(code: &str, target: &str, inner: &str) -> String {
+        let mut d = format!(r#"{{"code":"{code}","message":"m""#);
+        if !target.is_empty() {
+            d += &format!(r#","target":"{target}""#);
+        }
+        if !inner.is_empty() {
+            d += &format!(r#","innerError":{inner}"#);
+        }
+        d + "}"
+    }
+
+    /// Every `code` and `details[].code` the contract lists, with the statuses PingOne uses and
+    /// others it might: the body decides, the status only when the body says nothing.
     #[test]
-    fn classifies_every_contract_error() {
-        let code_detail = |inner: &str| {
-            format!(r#"{{"code":"INVALID_VALUE","target":"userCode","message":"m"{inner}}}"#)
+    fn classifies_every_documented_code() {
+        use ApiError::*;
+        let user_code = |reason: &str| {
+            detail(
+                "INVALID_VALUE",
+                "userCode",
+                &format!(r#"{{"reason":"{reason}","remainingAttempts":3}}"#),
+            )
         };
         let cases: Vec<(u16, String, ApiError)> = vec![
             (
                 400,
+                body("INVALID_DATA", &user_code("MISMATCH")),
+                WrongCode { remaining: Some(3) },
+            ),
+            (
+                400,
+                body("INVALID_DATA", &user_code("EXPIRED")),
+                CodeExpired,
+            ),
+            (
+                400,
+                body("INVALID_DATA", &user_code("ALREADY_USED")),
+                CodeUsed,
+            ),
+            (
+                400,
+                body("INVALID_DATA", &user_code("NEW_REASON")),
+                CodeRefused { remaining: Some(3) },
+            ),
+            (
+                400,
+                body("INVALID_DATA", &detail("INVALID_VALUE", "userCode", "")),
+                CodeRefused { remaining: None },
+            ),
+            (
+                400,
+                body("INVALID_DATA", &detail("INVALID_CREDENTIALS", "", "")),
+                WrongPassword,
+            ),
+            (
+                401,
                 body(
                     "INVALID_DATA",
-                    &code_detail(r#","innerError":{"reason":"MISMATCH","remainingAttempts":3}"#),
+                    &detail("INVALID_CREDENTIALS", "password", ""),
                 ),
-                ApiError::WrongCode { remaining: Some(3) },
+                WrongPassword,
+            ),
+            (
+                400,
+                body("INVALID_DATA", &detail("INVALID_VALUE", "password", "")),
+                WrongPassword,
             ),
             (
                 400,
                 body(
                     "INVALID_DATA",
-                    &code_detail(r#","innerError":{"reason":"MISMATCH"}"#),
+                    &detail("PASSWORD_LOCKED_OUT", "", r#"{"secondsUntilUnlock":900}"#),
                 ),
-                ApiError::WrongCode { remaining: None },
+                PasswordLocked { seconds: Some(900) },
             ),
             (
                 400,
-                body(
-                    "INVALID_DATA",
-                    &code_detail(r#","innerError":{"reason":"EXPIRED"}"#),
-                ),
-                ApiError::CodeExpired,
+                body("INVALID_DATA", &detail("PASSWORD_LOCKED_OUT", "", "")),
+                PasswordLocked { seconds: None },
+            ),
+            // The lockout after too many codes says so; the platform's rate limit does not.
+            (
+                429,
+                body("REQUEST_LIMITED", &detail("LIMIT_EXCEEDED", "userCode", "")),
+                TooManyAttempts,
             ),
             (
-                400,
-                body(
-                    "INVALID_DATA",
-                    &code_detail(r#","innerError":{"reason":"ALREADY_USED"}"#),
-                ),
-                ApiError::CodeUsed,
+                429,
+                body("REQUEST_LIMITED", &detail("LIMIT_EXCEEDED", "", "")),
+                TooManyAttempts,
             ),
             (
-                400,
-                body("INVALID_DATA", &code_detail("")),
-                ApiError::CodeRefused { remaining: None },
+                429,
+                body("REQUEST_LIMITED", ""),
+                Busy {
+                    retry_after: Some(7),
+                },
             ),
             (
-                400,
-                body(
-                    "INVALID_DATA",
-                    &code_detail(r#","innerError":{"reason":"NEW_REASON","remainingAttempts":1}"#),
-                ),
-                ApiError::CodeRefused { remaining: Some(1) },
+                429,
+                String::new(),
+                Busy {
+                    retry_after: Some(7),
+                },
             ),
             (
-                400,
-                body(
-                    "INVALID_DATA",
-                    r#"{"code":"INVALID_VALUE","target":"password"}"#,
-                ),
-                ApiError::WrongPassword,
+                403,
+                body("REQUEST_LIMITED", ""),
+                Busy {
+                    retry_after: Some(7),
+                },
             ),
-            (
-                400,
-                body("INVALID_DATA", r#"{"code":"INVALID_CREDENTIALS"}"#),
-                ApiError::WrongPassword,
-            ),
-            (429, body("REQUEST_LIMITED", ""), ApiError::TooManyAttempts),
-            (429, String::new(), ApiError::TooManyAttempts),
-            (404, body("NOT_FOUND", ""), ApiError::FlowExpired),
-            (401, body("ACCESS_FAILED", ""), ApiError::NotSignedIn),
-            (
-                500,
-                body("UNEXPECTED_ERROR", ""),
-                ApiError::Server { status: 500 },
-            ),
-            (
-                503,
-                "<html>busy</html>".into(),
-                ApiError::Server { status: 503 },
-            ),
+            (404, body("NOT_FOUND", ""), FlowExpired),
+            (400, body("NOT_FOUND", ""), FlowExpired),
+            (401, body("ACCESS_FAILED", ""), NotSignedIn),
+            (403, body("ACCESS_FAILED", ""), NotSignedIn),
+            (500, body("UNEXPECTED_ERROR", ""), Server { status: 500 }),
+            (400, body("UNEXPECTED_ERROR", ""), Server { status: 400 }),
+            (503, "<html>busy</html>".into(), Server { status: 503 }),
+            (401, "<html>sign in</html>".into(), NotSignedIn),
+            (404, String::new(), FlowExpired),
             (
                 400,
                 body("INVALID_REQUEST", ""),
-                ApiError::Refused {
+                Refused {
                     status: 400,
                     code: Some("INVALID_REQUEST".into()),
                 },
             ),
             (
+                400,
+                body("REQUEST_FAILED", ""),
+                Refused {
+                    status: 400,
+                    code: Some("REQUEST_FAILED".into()),
+                },
+            ),
+            (
+                400,
+                body("INVALID_DATA", &detail("REQUIRED_VALUE", "username", "")),
+                WrongPassword,
+            ),
+            (
+                400,
+                body("INVALID_DATA", &detail("SIZE_LIMIT_EXCEEDED", "body", "")),
+                Refused {
+                    status: 400,
+                    code: Some("INVALID_DATA".into()),
+                },
+            ),
+            (
+                400,
+                body("INVALID_DATA", &detail("OUT_OF_RANGE", "", "")),
+                Refused {
+                    status: 400,
+                    code: Some("INVALID_DATA".into()),
+                },
+            ),
+            (
                 415,
                 "not json".into(),
-                ApiError::Refused {
+                Refused {
                     status: 415,
                     code: None,
                 },
             ),
-            (403, body("REQUEST_LIMITED", ""), ApiError::TooManyAttempts),
         ];
         for (status, text, want) in cases {
             assert_eq!(
-                ApiError::from_response(status, &text),
+                classify(status, Body::parse(&text), Some(7)),
                 want,
                 "{status} {text}"
             );
         }
+    }
+
+    #[test]
+    fn a_redirect_error_shows_only_a_plain_id() {
+        assert_eq!(
+            support_id_of_redirect(
+                r#"{"id":"6c796712-0f16","code":"X","message":"<b>call us</b>"}"#
+            )
+            .as_deref(),
+            Some("6c796712-0f16")
+        );
+        assert_eq!(
+            support_id_of_redirect(r#"{"id":"call 555-0100 now"}"#),
+            None
+        );
+        assert_eq!(support_id_of_redirect("not json"), None);
+    }
+
+    #[test]
+    fn keeps_the_support_id() {
+        let failure = Failure::from_response(400, &body("INVALID_REQUEST", ""), None);
+        assert_eq!(failure.support_id.as_deref(), Some("6c796712-0f16"));
+        assert_eq!(Failure::from_response(503, "<html>", None).support_id, None);
     }
 }

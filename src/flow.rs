@@ -1,7 +1,8 @@
 //! PingOne's flow resource (`GET /{envId}/flows/{flowId}`), read tolerantly: unknown fields are
 //! ignored and an unknown status is kept as text, never an error, because PingOne may add both.
 
-use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use crate::json::{List, Obj, Text, decode};
 
@@ -57,6 +58,18 @@ pub struct Flow {
     pub scopes: Vec<String>,
     /// Why a `FAILED` flow failed, when PingOne says (`ACCESS_DENIED`).
     pub error_code: Option<String>,
+    /// The HAL links PingOne sent (`self`, one per action it accepts now, `signOnPage`), by name.
+    pub links: Vec<(String, String)>,
+}
+
+impl Flow {
+    /// The `href` of a link by name.
+    pub fn link(&self, name: &str) -> Option<&str> {
+        self.links
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, href)| href.as_str())
+    }
 }
 
 /// Why a response body is not a flow.
@@ -78,6 +91,43 @@ struct Wire {
     embedded: Obj<Embedded>,
     #[serde(default)]
     error: Obj<Named>,
+    #[serde(default, rename = "_links")]
+    links: Links,
+}
+
+/// `_links`: an object of named `{href}` entries; entries without an `href` are skipped.
+#[derive(Default)]
+struct Links(Vec<(String, String)>);
+
+#[derive(Default, Deserialize)]
+#[serde(default)]
+struct Href {
+    href: Text,
+}
+
+impl<'de> Deserialize<'de> for Links {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Entries;
+        impl<'de> Visitor<'de> for Entries {
+            type Value = Vec<(String, String)>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of links")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut links = Vec::new();
+                while let Some(name) = map.next_key::<String>()? {
+                    if let Obj(Some(Href {
+                        href: Text(Some(href)),
+                    })) = map.next_value()?
+                    {
+                        links.push((name, href));
+                    }
+                }
+                Ok(links)
+            }
+        }
+        Ok(Links(d.deserialize_map(Entries).unwrap_or_default()))
+    }
 }
 
 #[derive(Default, Deserialize)]
@@ -174,6 +224,7 @@ impl Flow {
             icon,
             scopes,
             error_code: wire.error.0.and_then(|e| e.code.0),
+            links: wire.links.0,
         })
     }
 }
@@ -212,6 +263,30 @@ mod tests {
             vec!["Know who you are".to_owned(), "profile".to_owned()]
         );
         assert_eq!(flow.user.as_deref(), Some("Ada Lovelace"));
+    }
+
+    #[test]
+    fn reads_the_links_by_name() {
+        let flow = Flow::parse(CONSENT).expect("parses");
+        assert_eq!(
+            flow.link("self"),
+            Some("https://auth.pingone.com/e/flows/f")
+        );
+        assert_eq!(
+            flow.link("deviceAuthGrant.consent"),
+            Some("https://auth.pingone.com/e/flows/f")
+        );
+        assert_eq!(flow.link("userCode.verify"), None);
+        let odd = Flow::parse(
+            r#"{"id":"f","status":"X","_links":{"self":{"href":7},"a":"b","signOnPage":{"href":" https://apps.x/s "}}}"#,
+        )
+        .expect("parses");
+        assert_eq!(
+            odd.links,
+            vec![("signOnPage".to_owned(), "https://apps.x/s".to_owned())]
+        );
+        let none = Flow::parse(r#"{"id":"f","status":"X","_links":[1]}"#).expect("parses");
+        assert!(none.links.is_empty());
     }
 
     #[test]

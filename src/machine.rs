@@ -5,7 +5,7 @@
 
 use crate::api::{Call, Step, hand_off_url, hosted_sign_on_url};
 use crate::config::{Config, origin};
-use crate::error::ApiError;
+use crate::error::{ApiError, Failure};
 use crate::flow::Flow;
 use crate::screen::{End, Screen, end_for_error, for_flow};
 use crate::text;
@@ -21,7 +21,9 @@ pub enum Event {
     /// The person confirms or types a code.
     Code(Remembered),
     /// PingOne answered the call in flight.
-    Answer(Result<Flow, ApiError>),
+    Answer(Result<Flow, Failure>),
+    /// The wait PingOne asked for (a rate limit, a locked password) is over.
+    WaitOver,
     /// The countdown reached zero: ask PingOne rather than trust the phone's clock.
     CountdownAtZero,
     /// Try the failed first read again.
@@ -61,6 +63,10 @@ pub struct State {
     pub overlay: Option<Screen>,
     /// The last step's problem, shown on the step's own screen.
     pub problem: Option<ApiError>,
+    /// The last error's `id`, for support.
+    pub support_id: Option<String>,
+    /// PingOne asked to wait (rate limit, locked password): steps are not sent until it is over.
+    pub waiting: bool,
     /// The code the person confirmed or typed (from the link, or kept across a reload).
     pub remembered: Option<Remembered>,
     /// A call is in flight; nothing else is sent meanwhile (a double tap sends once).
@@ -96,7 +102,7 @@ impl State {
             }
             Event::Step(step) => self.act(step),
             Event::Code(code) => match code.code() {
-                Some(user_code) if !self.busy => {
+                Some(user_code) if !self.busy && !self.waiting => {
                     self.remembered = Some(code.clone());
                     let mut commands = vec![Command::Remember(code)];
                     commands.extend(self.act(Step::VerifyCode(user_code)));
@@ -105,6 +111,10 @@ impl State {
                 _ => Vec::new(),
             },
             Event::Answer(answer) => self.answer(answer, ctx),
+            Event::WaitOver => {
+                self.waiting = false;
+                Vec::new()
+            }
             Event::NewCode => {
                 self.overlay = None;
                 self.problem = None;
@@ -124,19 +134,21 @@ impl State {
     }
 
     fn act(&mut self, step: Step) -> Vec<Command> {
-        if self.busy {
+        if self.busy || self.waiting {
             return Vec::new();
         }
         self.problem = None;
+        self.support_id = None;
         self.denied = step == Step::Consent(false);
         self.send(Call::Act(step))
     }
 
-    fn answer(&mut self, answer: Result<Flow, ApiError>, ctx: &Context) -> Vec<Command> {
+    fn answer(&mut self, answer: Result<Flow, Failure>, ctx: &Context) -> Vec<Command> {
         self.busy = false;
         match answer {
             Ok(flow) => {
                 self.problem = None;
+                self.support_id = None;
                 let resume = flow.resume_url.clone();
                 self.flow = Some(flow);
                 match self.screen() {
@@ -153,7 +165,14 @@ impl State {
                     _ => Vec::new(),
                 }
             }
-            Err(error) => {
+            Err(Failure { error, support_id }) => {
+                self.support_id = support_id;
+                self.waiting = matches!(
+                    error,
+                    ApiError::Busy {
+                        retry_after: Some(_)
+                    } | ApiError::PasswordLocked { seconds: Some(_) }
+                );
                 if let Some(end) = end_for_error(&error, ctx.in_iframe) {
                     self.overlay = Some(Screen::End(end));
                     if end == End::TooManyAttempts {
@@ -187,7 +206,7 @@ pub enum Next {
         /// The label.
         label: &'static str,
         /// What pressing it does.
-        event: Event,
+        event: Box<Event>,
     },
 }
 
@@ -212,6 +231,8 @@ pub struct Told {
     pub next: Next,
     /// `done` or `problem`.
     pub modifier: &'static str,
+    /// The error `id` to quote to support, on problem screens.
+    pub support_id: Option<String>,
 }
 
 /// The telling screen for `screen`, or `None` for the screens that take input (and loading).
@@ -226,6 +247,7 @@ pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
         body,
         next,
         modifier: "problem",
+        support_id: state.support_id.clone(),
     };
     Some(match screen {
         Screen::LoadFailed(error) => problem(
@@ -233,7 +255,7 @@ pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
             text::problem(error),
             Next::Button {
                 label: text::TRY_AGAIN,
-                event: Event::Retry,
+                event: Box::new(Event::Retry),
             },
         ),
         Screen::HandOff(_) => problem(
@@ -241,7 +263,7 @@ pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
             text::HAND_OFF_BODY.into(),
             link(
                 text::HAND_OFF_LINK,
-                hosted_sign_on_url(links.config, links.flow_id),
+                hosted_sign_on_url(links.config, links.flow_id, state.flow.as_ref()),
             ),
         ),
         Screen::End(end) => {
@@ -255,6 +277,7 @@ pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
                 } else {
                     "problem"
                 },
+                support_id: state.support_id.clone().filter(|_| *end != End::Connected),
             }
         }
         Screen::Loading | Screen::SignOn | Screen::Code | Screen::Consent => return None,
@@ -275,7 +298,7 @@ pub fn next_step(end: End, state: &State, links: &Links) -> Next {
         End::Refused | End::Failed | End::TooManyAttempts => link(text::NEW_CODE, own),
         End::CodeExpired | End::CodeUsed => Next::Button {
             label: text::NEW_CODE,
-            event: Event::NewCode,
+            event: Box::new(Event::NewCode),
         },
         End::FlowExpired | End::NotSignedIn => {
             link(text::START_AGAIN, hand_off_url(links.config, code.as_ref()))
@@ -372,6 +395,11 @@ mod tests {
             ApiError::CodeUsed,
             ApiError::TooManyAttempts,
             ApiError::WrongPassword,
+            ApiError::PasswordLocked { seconds: Some(60) },
+            ApiError::Busy { retry_after: None },
+            ApiError::Busy {
+                retry_after: Some(5),
+            },
             ApiError::FlowExpired,
             ApiError::NotSignedIn,
             ApiError::Network,
@@ -392,7 +420,7 @@ mod tests {
                 // The first read fails.
                 let (first, _) = run(
                     State::new(None),
-                    vec![Event::Open, Event::Answer(Err(error.clone()))],
+                    vec![Event::Open, Event::Answer(Err(error.clone().into()))],
                     &ctx,
                 );
                 let want = match end {
@@ -412,7 +440,7 @@ mod tests {
                     };
                     let (after, _) = run(
                         at(status),
-                        vec![Event::Step(step), Event::Answer(Err(error.clone()))],
+                        vec![Event::Step(step), Event::Answer(Err(error.clone().into()))],
                         &ctx,
                     );
                     match end {
@@ -526,7 +554,7 @@ mod tests {
     fn retry_and_new_code_clear_what_stands_in() {
         let (failed, _) = run(
             State::new(None),
-            vec![Event::Open, Event::Answer(Err(ApiError::Network))],
+            vec![Event::Open, Event::Answer(Err(ApiError::Network.into()))],
             &Context::default(),
         );
         let (retrying, commands) = failed.apply(Event::Retry, &Context::default());
@@ -537,7 +565,7 @@ mod tests {
             at("DAG_USER_CODE_REQUIRED"),
             vec![
                 Event::Code(linked()),
-                Event::Answer(Err(ApiError::CodeExpired)),
+                Event::Answer(Err(ApiError::CodeExpired.into())),
             ],
             &Context::default(),
         );
@@ -557,7 +585,7 @@ mod tests {
                     username: "ada".into(),
                     password: "x".into(),
                 }),
-                Event::Answer(Err(ApiError::WrongPassword)),
+                Event::Answer(Err(ApiError::WrongPassword.into())),
                 Event::Step(Step::SignOn {
                     username: "ada".into(),
                     password: "y".into(),
@@ -572,6 +600,56 @@ mod tests {
         );
         assert_eq!(state.screen(), Screen::Code);
         assert_eq!(state.flow.map(|f| f.status), Some(Status::UserCodeRequired));
+    }
+
+    #[test]
+    fn a_wait_holds_every_step_until_it_is_over_and_keeps_the_screen() {
+        let locked = Failure {
+            error: ApiError::PasswordLocked { seconds: Some(60) },
+            support_id: Some("e-1".into()),
+        };
+        let sign_on = Step::SignOn {
+            username: "ada".into(),
+            password: "x".into(),
+        };
+        let (state, _) = run(
+            at("USERNAME_PASSWORD_REQUIRED"),
+            vec![Event::Step(sign_on.clone()), Event::Answer(Err(locked))],
+            &Context::default(),
+        );
+        assert_eq!(state.screen(), Screen::SignOn);
+        assert!(state.waiting);
+        assert_eq!(state.support_id.as_deref(), Some("e-1"));
+        let (state, held) = state.apply(Event::Step(sign_on.clone()), &Context::default());
+        assert_eq!(held, vec![], "nothing is sent while PingOne asks to wait");
+        let (state, _) = state.apply(Event::WaitOver, &Context::default());
+        let (state, sent) = state.apply(Event::Step(sign_on.clone()), &Context::default());
+        assert_eq!(sent, vec![Command::Send(Call::Act(sign_on))]);
+        assert_eq!(state.support_id, None, "a new try clears the old reference");
+        // A rate limit without a time to wait holds nothing.
+        let (busy, _) = run(
+            at("DAG_USER_CODE_REQUIRED"),
+            vec![
+                Event::Code(linked()),
+                Event::Answer(Err(ApiError::Busy { retry_after: None }.into())),
+            ],
+            &Context::default(),
+        );
+        assert_eq!((busy.screen(), busy.waiting), (Screen::Code, false));
+        assert_eq!(busy.remembered, Some(linked()), "the code is kept");
+    }
+
+    #[test]
+    fn not_you_resets_the_session_and_keeps_the_code() {
+        let (state, commands) =
+            at("DAG_CONSENT_REQUIRED").apply(Event::Step(Step::ResetSession), &Context::default());
+        assert_eq!(commands, vec![Command::Send(Call::Act(Step::ResetSession))]);
+        let (state, _) = state.apply(
+            Event::Answer(Ok(flow("USERNAME_PASSWORD_REQUIRED"))),
+            &Context::default(),
+        );
+        assert_eq!(state.screen(), Screen::SignOn);
+        assert_eq!(state.remembered, Some(linked()));
     }
 
     /// Every end state and every telling screen has words and a next step that leads where it
@@ -623,14 +701,14 @@ mod tests {
                 End::CodeExpired,
                 Next::Button {
                     label: text::NEW_CODE,
-                    event: Event::NewCode,
+                    event: Box::new(Event::NewCode),
                 },
             ),
             (
                 End::CodeUsed,
                 Next::Button {
                     label: text::NEW_CODE,
-                    event: Event::NewCode,
+                    event: Box::new(Event::NewCode),
                 },
             ),
             (
@@ -658,8 +736,13 @@ mod tests {
                 },
             ),
         ];
+        let state = State {
+            support_id: Some("e-9".into()),
+            ..state
+        };
         for (end, want) in cases {
             let told = told(&Screen::End(end), &state, &links).expect("an end state tells");
+            assert_eq!(told.support_id.is_some(), end != End::Connected, "{end:?}");
             assert_eq!(told.next, want, "{end:?}");
             assert!(told.body.len() > 20, "{end:?}");
             assert_eq!(told.modifier == "done", end == End::Connected);
@@ -674,13 +757,31 @@ mod tests {
                 new_window: false,
             }
         );
+        let linked_state = State {
+            flow: Some(
+                Flow::parse(r#"{"id":"f-1","status":"OTP_REQUIRED","_links":{"signOnPage":{"href":"https://auth.example/apps/signon?flowId=f-1"}}}"#)
+                    .expect("flow"),
+            ),
+            ..state.clone()
+        };
+        let from_link = told(
+            &Screen::HandOff("OTP_REQUIRED".into()),
+            &linked_state,
+            &links,
+        )
+        .expect("tells");
+        assert!(
+            matches!(&from_link.next, Next::Link { href, .. } if href == "https://auth.example/apps/signon?flowId=f-1"),
+            "{:?}",
+            from_link.next
+        );
         let failed = told(&Screen::LoadFailed(ApiError::Network), &state, &links)
             .expect("a failed load tells");
         assert_eq!(
             failed.next,
             Next::Button {
                 label: text::TRY_AGAIN,
-                event: Event::Retry
+                event: Box::new(Event::Retry)
             }
         );
         for asks in [

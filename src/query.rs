@@ -10,6 +10,8 @@ pub struct Query {
     pub environment_id: Option<String>,
     /// The flow PingOne created for this browser.
     pub flow_id: Option<String>,
+    /// A JSON-encoded PingOne error, when PingOne sent the browser back because something failed.
+    pub error: Option<String>,
 }
 
 impl Query {
@@ -27,6 +29,7 @@ impl Query {
                 "user_code" => &mut query.user_code,
                 "environmentId" => &mut query.environment_id,
                 "flowId" => &mut query.flow_id,
+                "error" => &mut query.error,
                 _ => continue,
             };
             slot.get_or_insert_with(|| value.to_owned());
@@ -63,7 +66,10 @@ mod tests {
 
     #[test]
     fn reads_the_parameters_it_knows() {
-        let q = Query::parse("?user_code=gkhf%20jqbc&environmentId=env-1&flowId=f-2&other=x");
+        let q = Query::parse(
+            "?user_code=gkhf%20jqbc&environmentId=env-1&flowId=f-2&other=x&error=%7B%22id%22%3A%22e%22%7D",
+        );
+        assert_eq!(q.error.as_deref(), Some(r#"{"id":"e"}"#));
         assert_eq!(q.user_code.as_deref(), Some("gkhf jqbc"));
         assert_eq!(q.environment_id.as_deref(), Some("env-1"));
         assert_eq!(q.flow_id.as_deref(), Some("f-2"));

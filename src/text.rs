@@ -10,6 +10,13 @@ pub const REDIRECTING: &str = "Taking you to sign on…";
 pub const TRY_AGAIN: &str = "Try again";
 pub const START_AGAIN: &str = "Start again";
 pub const EXPIRES_IN: &str = "Time left to finish: ";
+pub const TRY_AGAIN_IN: &str = "You can try again in ";
+pub const SUPPORT_ID: &str = "Reference for support: ";
+pub const NOT_YOU_BEFORE: &str = "Not ";
+pub const NOT_YOU_AFTER: &str = "? ";
+pub const SWITCH_USER: &str = "Sign on as someone else";
+pub const LOGIN_ERROR_TITLE: &str = "Sign-on couldn't continue";
+pub const LOGIN_ERROR_BODY: &str = "The sign-on service sent you back here with a problem. Start again; if it happens again, get a new code on your device.";
 
 pub const CODE_LABEL: &str = "Code shown on your device";
 pub const CODE_HINT: &str =
@@ -78,6 +85,12 @@ pub fn problem(error: &ApiError) -> String {
             *remaining,
         ),
         ApiError::WrongPassword => "Wrong username or password.".into(),
+        ApiError::PasswordLocked { .. } => {
+            "Too many wrong passwords: this account is locked for a while. Wait, then try again.".into()
+        }
+        ApiError::Busy { .. } => {
+            "The sign-on service is busy right now. Wait a moment and try again; nothing you entered is lost.".into()
+        }
         ApiError::Network => {
             "Couldn't reach the sign-on service. Check your connection and try again; nothing you entered is lost.".into()
         }
@@ -87,9 +100,8 @@ pub fn problem(error: &ApiError) -> String {
         ApiError::BadResponse => {
             "The sign-on service sent an answer this page can't read. Try again.".into()
         }
-        ApiError::Refused { status, code } => format!(
-            "The sign-on service refused this request (HTTP {status}{}). Try again, or start again on your device.",
-            code.as_deref().map(|c| format!(", {c}")).unwrap_or_default()
+        ApiError::Refused { status, .. } => format!(
+            "The sign-on service refused this request (HTTP {status}). Try again, or start again on your device."
         ),
         other => end(end_of(other)).1.into(),
     }
@@ -183,7 +195,7 @@ mod tests {
                 status: 400,
                 code: Some("X".into())
             })
-            .contains("HTTP 400, X")
+            .contains("HTTP 400)")
         );
         // The combined, honest message when PingOne does not say why a code was refused.
         assert!(

@@ -9,7 +9,7 @@ use std::rc::Rc;
 use device_page::api::Step;
 use device_page::app::{Device, tell};
 use device_page::config::Config;
-use device_page::error::ApiError;
+use device_page::error::{ApiError, Failure};
 use device_page::flow::Flow;
 use device_page::machine::{Links, State, told};
 use device_page::pages::{CodeScreen, Consent, SignOn};
@@ -329,11 +329,11 @@ fn the_browser_reads_flows_errors_and_config_like_the_native_build() {
     let mismatch = r#"{"code":"INVALID_DATA","details":[{"code":"INVALID_VALUE","target":"userCode",
         "innerError":{"reason":"MISMATCH","remainingAttempts":2}}]}"#;
     assert_eq!(
-        ApiError::from_response(400, mismatch),
+        Failure::from_response(400, mismatch, None).error,
         ApiError::WrongCode { remaining: Some(2) }
     );
     assert_eq!(
-        ApiError::from_response(400, "<html>"),
+        Failure::from_response(400, "<html>", None).error,
         ApiError::Refused {
             status: 400,
             code: None

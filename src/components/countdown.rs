@@ -1,15 +1,17 @@
-//! How long is left before PingOne closes the flow, from its `expiresAt`. When it reaches zero the
-//! page asks PingOne (one read of the flow) rather than trusting the phone's clock.
+//! A live `m:ss` countdown: how long is left before PingOne closes the flow (from its
+//! `expiresAt`; at zero the page asks PingOne rather than trusting the phone's clock), or how long
+//! to wait before trying again (a rate limit, a locked password).
 
 use leptos::prelude::*;
 
 use crate::screen::format_remaining;
-use crate::text;
 
 /// A live `m:ss` countdown.
 #[component]
 pub fn Countdown(
-    /// When the flow expires, in milliseconds since the epoch; `None` shows nothing.
+    /// What the time is for ("Time left to finish: ").
+    label: &'static str,
+    /// When it reaches zero, in milliseconds since the epoch; `None` shows nothing.
     #[prop(into)]
     expires_at: Signal<Option<f64>>,
     /// Called once each time the countdown reaches zero for a given `expires_at`.
@@ -37,7 +39,7 @@ pub fn Countdown(
             let seconds = ((at - now.get()) / 1000.0).ceil() as i64;
             view! {
                 <p class="countdown">
-                    {text::EXPIRES_IN}
+                    {label}
                     <time class="countdown__time">{format_remaining(seconds)}</time>
                 </p>
             }

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::Frame;
+use crate::components::{Frame, SupportId};
 
 /// What the person can do next.
 #[derive(Clone)]
@@ -39,6 +39,9 @@ pub fn Message(
     /// A technical detail to pass on to an operator (shown as code).
     #[prop(optional)]
     detail: Option<String>,
+    /// PingOne's error `id`, for the person to quote to support.
+    #[prop(optional)]
+    support_id: Option<String>,
     /// The one next step, if there is one.
     #[prop(optional)]
     next: Option<NextStep>,
@@ -49,6 +52,7 @@ pub fn Message(
         <Frame title=title.to_owned() modifier>
             <p role="status">{body}</p>
             {detail.map(|d| view! { <p><code class="screen__detail">{d}</code></p> })}
+            {support_id.map(|id| view! { <SupportId id /> })}
             {next.map(|next| match next {
                 NextStep::Link { label, href, new_window } => view! {
                     <a class="button button--primary" href=href

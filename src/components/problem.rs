@@ -16,3 +16,12 @@ pub fn ProblemMessage(
         <p class="problem" role="alert">{move || problem.get().map(|e| text::problem(&e))}</p>
     }
 }
+
+/// PingOne's error `id` in small type: what Ping's support asks for.
+#[component]
+pub fn SupportId(
+    /// The id.
+    id: String,
+) -> impl IntoView {
+    view! { <p class="support">{text::SUPPORT_ID}<code>{id}</code></p> }
+}

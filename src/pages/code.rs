@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::{Frame, ProblemMessage};
+use crate::components::{Frame, NotYou, ProblemMessage, SwitchUser};
 use crate::error::ApiError;
 use crate::text;
 use crate::user_code::{Remembered, UserCode};
@@ -20,6 +20,9 @@ pub fn CodeScreen(
     /// The last problem sending a code.
     #[prop(into)]
     problem: Signal<Option<ApiError>>,
+    /// Who is signed on, for "Not you?", when PingOne says.
+    #[prop(default = None)]
+    switch_user: Option<SwitchUser>,
     /// Called with a well-formed code (and how it arrived) when the person confirms it.
     on_code: Callback<Remembered>,
 ) -> impl IntoView {
@@ -69,6 +72,12 @@ pub fn CodeScreen(
     };
     let shown = linked.map(|c| c.formatted()).unwrap_or_default();
 
+    let switch_user = StoredValue::new(switch_user);
+    let not_you = move || {
+        switch_user
+            .get_value()
+            .map(|switch| view! { <NotYou switch busy /> })
+    };
     move || {
         if confirming.get() && !refused() {
             let shown = shown.clone();
@@ -85,6 +94,7 @@ pub fn CodeScreen(
                         </button>
                     </form>
                     <ProblemMessage problem />
+                    {not_you()}
                 </Frame>
             }
             .into_any()
@@ -114,6 +124,7 @@ pub fn CodeScreen(
                         </button>
                     </form>
                     <p class="warning">{text::CODE_WARNING}</p>
+                    {not_you()}
                 </Frame>
             }
             .into_any()

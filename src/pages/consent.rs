@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::{Frame, ProblemMessage};
+use crate::components::{Frame, NotYou, ProblemMessage, SwitchUser};
 use crate::error::ApiError;
 use crate::flow::Flow;
 use crate::text;
@@ -19,6 +19,9 @@ pub fn Consent(
     /// The last problem sending the answer.
     #[prop(into)]
     problem: Signal<Option<ApiError>>,
+    /// Who is signed on, for "Not you?", when PingOne says.
+    #[prop(default = None)]
+    switch_user: Option<SwitchUser>,
     /// Called with `true` for Allow, `false` for Deny.
     on_answer: Callback<bool>,
 ) -> impl IntoView {
@@ -56,6 +59,7 @@ pub fn Consent(
                 </button>
             </div>
             <ProblemMessage problem />
+            {switch_user.map(|switch| view! { <NotYou switch busy /> })}
         </Frame>
     }
 }
