@@ -1,12 +1,12 @@
-//! All HTTP the page does: one small typed client over `gloo-net`. No other module builds a URL
-//! or sets a header. Every flow call carries credentials: PingOne ties the flow to the browser by
+//! All HTTP the page does: typed calls over the browser's own `fetch` (gloo-net's wrapper cost
+//! 4 kB of compressed WebAssembly for the three things the page needs). No other module builds a
+//! URL or sets a header. Every flow call carries credentials: PingOne ties the flow to the browser by
 //! its session cookie.
 
-use gloo_net::http::{Request, Response};
 use serde::Serialize;
 use web_sys::RequestCredentials;
 
-use crate::config::Config;
+use crate::config::{Config, ConfigError};
 pub use crate::error::{ApiError, Failure};
 use crate::flow::Flow;
 use crate::json::encode;
@@ -154,56 +154,73 @@ pub fn url_for(config: &Config, flow_id: &str, flow: Option<&Flow>, call: &Call)
 /// ties the flow to the browser by its session cookie.
 pub async fn call(url: Option<String>, call: &Call) -> Result<Flow, Failure> {
     let url = url.ok_or(ApiError::FlowExpired)?;
-    let request = match call {
-        Call::Read => Request::get(&url).credentials(RequestCredentials::Include),
-        Call::Act(step) => Request::post(&url)
-            .credentials(RequestCredentials::Include)
-            .header("Content-Type", step.media_type()),
+    let sent = match call {
+        Call::Read => fetch(&url, None).await,
+        Call::Act(step) => fetch(&url, Some((step.media_type(), step.body()))).await,
     };
-    let request = match call {
-        Call::Read => request.build(),
-        Call::Act(step) => request.body(step.body()),
-    };
-    let response = request
-        .map_err(|_| ApiError::Network)?
-        .send()
-        .await
-        .map_err(|_| ApiError::Network)?;
-    read_flow(response).await
-}
-
-/// Checks the status before decoding the body.
-async fn read_flow(response: Response) -> Result<Flow, Failure> {
-    let status = response.status();
-    let retry_after = response
-        .headers()
-        .get("retry-after")
-        .and_then(|s| s.trim().parse().ok());
-    // A body that cannot be read after the status line arrived: the connection broke.
-    let body = response.text().await.map_err(|_| ApiError::Network)?;
-    if !(200..300).contains(&status) {
-        return Err(Failure::from_response(status, &body, retry_after));
+    let answer = sent.ok_or(ApiError::Network)?;
+    if !(200..300).contains(&answer.status) {
+        return Err(Failure::from_response(
+            answer.status,
+            &answer.body,
+            answer.retry_after,
+        ));
     }
-    Ok(Flow::parse(&body).map_err(|_| ApiError::BadResponse)?)
+    Ok(Flow::parse(&answer.body).map_err(|_| ApiError::BadResponse)?)
 }
 
-/// Fetches the deployment's configuration as text (parsed by [`Config`]).
+/// What came back: the status, the body, and the headers the page reads.
+struct Answer {
+    status: u16,
+    body: String,
+    retry_after: Option<u32>,
+    html: bool,
+}
+
+/// One request with the browser's `fetch`: a GET, or a POST of `(media type, body)`, with
+/// credentials. `None` when no answer arrived whole (offline, refused by CORS or the CSP, a
+/// connection dropped mid-body).
+async fn fetch(url: &str, post: Option<(&str, String)>) -> Option<Answer> {
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{Headers, RequestInit, Response};
+
+    let init = RequestInit::new();
+    init.set_credentials(RequestCredentials::Include);
+    if let Some((media_type, body)) = post {
+        let headers = Headers::new().ok()?;
+        headers.set("Content-Type", media_type).ok()?;
+        init.set_method("POST");
+        init.set_headers(&headers);
+        init.set_body(&body.into());
+    }
+    let promise = leptos::prelude::window().fetch_with_str_and_init(url, &init);
+    let response: Response = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+    let headers = response.headers();
+    let header = |name| headers.get(name).ok().flatten();
+    let text = JsFuture::from(response.text().ok()?).await.ok()?;
+    Some(Answer {
+        status: response.status(),
+        body: text.as_string().unwrap_or_default(),
+        retry_after: header("retry-after").and_then(|s| s.trim().parse().ok()),
+        html: header("content-type").is_some_and(|t| t.contains("html")),
+    })
+}
+
+/// Fetches a file the page needs as text (the configuration, a language file).
 ///
 /// A network failure or a server error (5xx) is worth retrying; any other refusal (a missing
-/// file) is the deployment's to fix, so it is reported as a configuration problem.
-pub async fn fetch_config(url: &str) -> Result<String, ConfigFailure> {
-    let response = Request::get(url)
-        .send()
-        .await
-        .map_err(|_| ConfigFailure::Unreachable)?;
-    match response.status() {
-        200..=299 => response
-            .text()
-            .await
-            .map_err(|_| ConfigFailure::Unreachable),
+/// file), or a web page where JSON belongs (a host answering every path with index.html), is the
+/// deployment's to fix.
+pub async fn fetch_text(url: &str) -> Result<String, ConfigFailure> {
+    let answer = fetch(url, None).await.ok_or(ConfigFailure::Unreachable)?;
+    match answer.status {
+        200..=299 if answer.html => Err(ConfigFailure::Invalid(ConfigError::Html(url.to_owned()))),
+        200..=299 => Ok(answer.body),
         500..=599 => Err(ConfigFailure::Unreachable),
-        status => Err(ConfigFailure::Invalid(format!(
-            "{url} answered HTTP {status}"
+        status => Err(ConfigFailure::Invalid(ConfigError::Status(
+            url.to_owned(),
+            status,
         ))),
     }
 }
@@ -213,8 +230,8 @@ pub async fn fetch_config(url: &str) -> Result<String, ConfigFailure> {
 pub enum ConfigFailure {
     /// It could not be fetched now (offline, server error): try again.
     Unreachable,
-    /// It is missing or wrong: the operator must fix it. Says which key, or what answered.
-    Invalid(String),
+    /// It is missing or wrong: the operator must fix it.
+    Invalid(ConfigError),
 }
 
 #[cfg(test)]

@@ -5,11 +5,14 @@
 use leptos::prelude::*;
 
 use crate::api::{self, Call, ConfigFailure, Step};
+use crate::boot;
 use crate::browser;
 use crate::components::{Countdown, Message, NextStep, SupportId, SwitchUser};
 use crate::config::Config;
 use crate::error::{ApiError, support_id_of_redirect};
-use crate::machine::{Command, Context, Event, Links, Next, State, Told, told};
+use crate::i18n::{self, Catalog};
+use crate::i18n::{k, t, tf};
+use crate::machine::{Command, Context, Event, Links, Next, Said, State, Told, told};
 use crate::pages::{CodeScreen, Consent, SignOn};
 use crate::query::{Query, is_device_path};
 use crate::screen::Screen;
@@ -18,8 +21,8 @@ use crate::user_code::{Remembered, UserCode};
 
 pub use crate::browser::ACTIONABLE_MARK;
 
-/// Starts the page: reads the address bar, loads the configuration (preloaded by `index.html`
-/// while the WebAssembly compiles), then mounts the screen.
+/// Starts the page: reads the address bar, takes the configuration and the language file (which
+/// `boot.js` started fetching while the WebAssembly downloaded), then mounts the screen.
 pub async fn start() {
     let on_device_path = is_device_path(&browser::path());
     let query = browser::query();
@@ -29,13 +32,62 @@ pub async fn start() {
     } else {
         None
     };
+    let texts = load_language().await;
     browser::remove_placeholder();
+    if !texts {
+        leptos::mount::mount_to_body(NoTexts);
+        return;
+    }
+    browser::show_language(&i18n::current(), &t(k::PAGE_TITLE));
     leptos::mount::mount_to_body(move || view! { <App config query /> });
 }
 
 async fn load_config(environment_id: Option<&str>) -> Result<Config, ConfigFailure> {
-    let json = api::fetch_config(&browser::config_url()).await?;
-    Config::parse(&json, environment_id).map_err(|e| ConfigFailure::Invalid(e.to_string()))
+    let json = boot::config().await?;
+    Config::parse(&json, environment_id).map_err(ConfigFailure::Invalid)
+}
+
+/// Makes the chosen language the page's, with English filling whatever its file lacks; `false`
+/// when not even English arrived.
+async fn load_language() -> bool {
+    let mut catalog = boot::language()
+        .await
+        .and_then(|text| Catalog::parse(&text));
+    let complete = catalog
+        .as_ref()
+        .is_some_and(|c| c.missing(k::ALL).is_empty());
+    if !complete {
+        let english = boot::english().await.and_then(|text| Catalog::parse(&text));
+        catalog = match (catalog, english) {
+            (Some(mut chosen), Some(english)) => {
+                chosen.fill_from(english);
+                Some(chosen)
+            }
+            (chosen, english) => english.or(chosen),
+        };
+    }
+    match catalog {
+        Some(catalog) if catalog.missing(k::ALL).is_empty() => {
+            i18n::set(catalog);
+            true
+        }
+        _ => false,
+    }
+}
+
+/// The one screen shown when no language file arrived: its words are the only ones in the
+/// WebAssembly.
+#[component]
+fn NoTexts() -> impl IntoView {
+    let next = NextStep::Button {
+        label: i18n::NO_TEXTS_RETRY.to_owned(),
+        on_click: Callback::new(|_| browser::reload()),
+    };
+    view! {
+        <main class="page">
+            <Message title=i18n::NO_TEXTS_TITLE body=i18n::NO_TEXTS_BODY next modifier="problem" />
+        </main>
+    }
 }
 
 /// The whole page.
@@ -48,24 +100,27 @@ pub fn App(
 ) -> impl IntoView {
     let body = match config {
         Some(Ok(config)) => view! { <Device config query /> }.into_any(),
-        Some(Err(ConfigFailure::Invalid(problem))) => view! {
-            <Message title=text::CONFIG_TITLE body=text::CONFIG_BODY detail=problem modifier="problem" />
-        }
-        .into_any(),
-        Some(Err(ConfigFailure::Unreachable)) => {
-            let next = NextStep::Button {
-                label: text::TRY_AGAIN,
-                on_click: Callback::new(|_| browser::reload()),
-            };
-            view! { <Message title=text::CONFIG_UNREACHABLE_TITLE body=text::CONFIG_UNREACHABLE next modifier="problem" /> }
+        Some(Err(ConfigFailure::Invalid(problem))) => {
+            let (key, args) = problem.message();
+            let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            let detail = tf(key, &args);
+            view! { <Message title=t(k::CONFIG_TITLE) body=t(k::CONFIG_BODY) detail modifier="problem" /> }
                 .into_any()
         }
-        None => view! { <Message title=text::NOT_FOUND_TITLE body=text::NOT_FOUND_BODY modifier="problem" /> }
+        Some(Err(ConfigFailure::Unreachable)) => {
+            let next = NextStep::Button {
+                label: t(k::ACTION_TRY_AGAIN),
+                on_click: Callback::new(|_| browser::reload()),
+            };
+            view! { <Message title=t(k::CONFIG_UNREACHABLE_TITLE) body=t(k::CONFIG_UNREACHABLE_BODY) next modifier="problem" /> }
+                .into_any()
+        }
+        None => view! { <Message title=t(k::NOT_FOUND_TITLE) body=tf(k::NOT_FOUND_BODY, &[("path", "/device")]) modifier="problem" /> }
             .into_any(),
     };
     view! {
         <main class="page">
-            <h1 class="page__title">{text::TITLE}</h1>
+            <h1 class="page__title">{t(k::PAGE_TITLE)}</h1>
             {body}
         </main>
     }
@@ -95,16 +150,16 @@ pub fn Device(
         // PingOne sent the browser back because something failed: start again from the device.
         let code = remembered.as_ref().and_then(Remembered::code);
         let next = NextStep::Link {
-            label: text::START_AGAIN,
+            label: t(k::ACTION_START_AGAIN),
             href: api::hand_off_url(&config, code.as_ref()),
             new_window: false,
         };
         return match support_id_of_redirect(error) {
             Some(support_id) => view! {
-                <Message title=text::LOGIN_ERROR_TITLE body=text::LOGIN_ERROR_BODY next support_id modifier="problem" />
+                <Message title=t(k::LOGIN_ERROR_TITLE) body=t(k::LOGIN_ERROR_BODY) next support_id modifier="problem" />
             }
             .into_any(),
-            None => view! { <Message title=text::LOGIN_ERROR_TITLE body=text::LOGIN_ERROR_BODY next modifier="problem" /> }
+            None => view! { <Message title=t(k::LOGIN_ERROR_TITLE) body=t(k::LOGIN_ERROR_BODY) next modifier="problem" /> }
                 .into_any(),
         };
     }
@@ -131,7 +186,8 @@ fn Start(config: Config, remembered: Option<Remembered>, linked: bool) -> impl I
     };
     if linked && let Some(code) = &remembered {
         go(code, true);
-        return view! { <p class="page__status" role="status">{text::REDIRECTING}</p> }.into_any();
+        return view! { <p class="page__status" role="status">{t(k::PAGE_REDIRECTING)}</p> }
+            .into_any();
     }
     browser::mark_actionable();
     view! {
@@ -279,16 +335,18 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
                     view! { <Consent flow busy problem on_answer switch_user /> }
                 })
                 .into_any(),
-            _ => view! { <p class="page__status" role="status">{text::LOADING}</p> }.into_any(),
+            _ => {
+                view! { <p class="page__status" role="status">{t(k::PAGE_LOADING)}</p> }.into_any()
+            }
         }
     };
 
     view! {
         {move || view_of(screen.get())}
         {move || asks().then(|| view! {
-            <Countdown label=text::TRY_AGAIN_IN expires_at=wait_until on_zero=Callback::new(move |_| on_event.run(Event::WaitOver)) />
+            <Countdown label=k::TIME_RETRY_IN expires_at=wait_until on_zero=Callback::new(move |_| on_event.run(Event::WaitOver)) />
             {support_id().map(|id| view! { <SupportId id /> })}
-            <Countdown label=text::EXPIRES_IN expires_at on_zero=Callback::new(move |_| on_event.run(Event::CountdownAtZero)) />
+            <Countdown label=k::TIME_LEFT expires_at on_zero=Callback::new(move |_| on_event.run(Event::CountdownAtZero)) />
         })}
     }
 }
@@ -311,18 +369,25 @@ pub fn tell(told: Told, on_event: Callback<Event>) -> AnyView {
         modifier,
         support_id,
     } = told;
+    let title = t(title);
+    let service = t(k::SERVICE_DEFAULT);
+    let body = match body {
+        Said::Key(key) => tf(key, &[("service", &service)]),
+        Said::Problem(error) => text::problem(&error),
+    };
+    let label = |key| tf(key, &[("service", &service)]);
     let next = match next {
         Next::Link {
-            label,
+            label: key,
             href,
             new_window,
         } => NextStep::Link {
-            label,
+            label: label(key),
             href,
             new_window,
         },
-        Next::Button { label, event } => NextStep::Button {
-            label,
+        Next::Button { label: key, event } => NextStep::Button {
+            label: label(key),
             on_click: Callback::new(move |_| on_event.run((*event).clone())),
         },
     };

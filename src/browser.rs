@@ -100,6 +100,22 @@ pub fn config_url() -> String {
         .unwrap_or_else(|| "/config.json".to_owned())
 }
 
+/// A file beside the configuration (the site's root, or the prefix it is hosted under).
+pub fn asset_url(path: &str) -> String {
+    let config = config_url();
+    let dir = config.rsplit_once('/').map_or("", |(dir, _)| dir);
+    format!("{dir}/{path}")
+}
+
+/// Puts the language on the document: `<html lang dir>` and the title.
+pub fn show_language(catalog: &crate::i18n::Catalog, title: &str) {
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute("lang", &catalog.tag);
+        let _ = html.set_attribute("dir", if catalog.rtl { "rtl" } else { "ltr" });
+    }
+    document().set_title(title);
+}
+
 /// Removes `user_code` from the address bar (history replace), so the code is in no history
 /// entry, bookmark or `Referer`.
 pub fn forget_user_code() {

@@ -4,6 +4,7 @@
 use serde::Deserialize;
 use thiserror::Error;
 
+use crate::i18n::k;
 use crate::json::{Flag, Obj, Text, decode};
 
 /// Where the page sends people and which PingOne environment and application it serves.
@@ -26,31 +27,63 @@ pub struct Config {
     pub follow_resume_url: bool,
 }
 
-/// Which key is wrong, and how.
+/// What is wrong with the configuration, naming the key; each says it in the person's language
+/// through [`ConfigError::message`].
 #[derive(Clone, Debug, PartialEq, Eq, Error)]
 pub enum ConfigError {
-    /// The file is not a JSON object of the expected shape.
-    #[error("config.json is not valid JSON: {0}")]
-    Syntax(String),
+    /// The file is not a JSON object.
+    #[error("config.json is not a JSON object")]
+    Syntax,
+    /// The server answered with a web page (an SPA fallback), not the file.
+    #[error("{0} answered with HTML")]
+    Html(String),
+    /// The server refused the file (a 4xx).
+    #[error("{0} answered HTTP {1}")]
+    Status(String, u16),
     /// A required key is absent or empty.
     #[error("config.json has no \"{0}\"")]
     Missing(&'static str),
-    /// A key holds a value the page cannot use.
-    #[error("config.json \"{key}\" {problem}")]
-    Invalid {
-        /// The JSON key.
-        key: &'static str,
-        /// What is wrong, as the end of a sentence.
-        problem: &'static str,
-    },
+    /// A key that must be an absolute URL is not one.
+    #[error("config.json \"{0}\" is not an absolute URL")]
+    NotUrl(&'static str),
+    /// A key that must be an environment id is not a UUID.
+    #[error("config.json \"{0}\" is not a UUID")]
+    NotUuid(&'static str),
+    /// `appIdentifier` is not a client id or device path id.
+    #[error("config.json \"appIdentifier\" is not an app identifier")]
+    AppIdentifier,
+    /// `customDomain` is true for one of PingOne's regional hosts.
+    #[error("config.json \"customDomain\" contradicts \"authBase\"")]
+    CustomDomain,
 }
 
 impl ConfigError {
-    /// The key at fault, or `"syntax"` when the file itself does not parse.
+    /// The key at fault (`syntax` for the file itself, `fetch` for how it was served).
     pub fn key(&self) -> &'static str {
         match self {
-            ConfigError::Syntax(_) => "syntax",
-            ConfigError::Missing(key) | ConfigError::Invalid { key, .. } => key,
+            ConfigError::Syntax => "syntax",
+            ConfigError::Html(_) | ConfigError::Status(..) => "fetch",
+            ConfigError::Missing(key) | ConfigError::NotUrl(key) | ConfigError::NotUuid(key) => key,
+            ConfigError::AppIdentifier => "appIdentifier",
+            ConfigError::CustomDomain => "customDomain",
+        }
+    }
+
+    /// The message key and its arguments.
+    pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
+        let key = |k: &str| vec![("key", k.to_owned())];
+        match self {
+            ConfigError::Syntax => (k::CONFIG_SYNTAX, Vec::new()),
+            ConfigError::Html(url) => (k::CONFIG_HTML, vec![("url", url.clone())]),
+            ConfigError::Status(url, status) => (
+                k::CONFIG_STATUS,
+                vec![("url", url.clone()), ("status", status.to_string())],
+            ),
+            ConfigError::Missing(name) => (k::CONFIG_MISSING, key(name)),
+            ConfigError::NotUrl(name) => (k::CONFIG_NOT_URL, key(name)),
+            ConfigError::NotUuid(name) => (k::CONFIG_NOT_UUID, key(name)),
+            ConfigError::AppIdentifier => (k::CONFIG_APP_IDENTIFIER, Vec::new()),
+            ConfigError::CustomDomain => (k::CONFIG_CUSTOM_DOMAIN, Vec::new()),
         }
     }
 }
@@ -71,10 +104,10 @@ impl Config {
     /// Parses `config.json`. `environment_id`, when given (PingOne's redirect carries it in the
     /// query), overrides the file's. Unknown keys are ignored.
     pub fn parse(json: &str, environment_id: Option<&str>) -> Result<Self, ConfigError> {
-        let Obj(raw) = decode::<Obj<Raw>>(json).map_err(ConfigError::Syntax)?;
+        let Obj(raw) = decode::<Obj<Raw>>(json).map_err(|_| ConfigError::Syntax)?;
         let raw = raw
             .filter(|_| json.trim_start().starts_with('{'))
-            .ok_or_else(|| ConfigError::Syntax("expected a JSON object".into()))?;
+            .ok_or(ConfigError::Syntax)?;
 
         let auth_base = required("authBase", raw.auth_base.0)?;
         let auth_base = http_url("authBase", &auth_base)?
@@ -94,24 +127,15 @@ impl Config {
             None => return Err(ConfigError::Missing("environmentId")),
         };
         if environment_id.as_deref().is_some_and(|id| !is_uuid(id)) {
-            return Err(ConfigError::Invalid {
-                key: "environmentId",
-                problem: "is not a UUID (PingOne environment ids look like 8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f)",
-            });
+            return Err(ConfigError::NotUuid("environmentId"));
         }
         if custom_domain && region.is_some() {
-            return Err(ConfigError::Invalid {
-                key: "customDomain",
-                problem: "is true, but authBase is one of PingOne's regional hosts",
-            });
+            return Err(ConfigError::CustomDomain);
         }
 
         let app_identifier = match raw.app_identifier.0 {
             Some(id) if !is_app_identifier(&id) => {
-                return Err(ConfigError::Invalid {
-                    key: "appIdentifier",
-                    problem: "must be the client id or a device path id: 1 to 50 letters, digits, '-' or '_'",
-                });
+                return Err(ConfigError::AppIdentifier);
             }
             other => other,
         };
@@ -174,10 +198,7 @@ fn http_url<'a>(key: &'static str, value: &'a str) -> Result<&'a str, ConfigErro
         {
             Ok(value)
         }
-        _ => Err(ConfigError::Invalid {
-            key,
-            problem: "must be an absolute http:// or https:// URL",
-        }),
+        _ => Err(ConfigError::NotUrl(key)),
     }
 }
 

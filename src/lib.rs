@@ -6,11 +6,13 @@
 
 pub mod api;
 pub mod app;
+pub mod boot;
 pub mod browser;
 pub mod components;
 pub mod config;
 pub mod error;
 pub mod flow;
+pub mod i18n;
 pub mod json;
 pub mod machine;
 pub mod pages;

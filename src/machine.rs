@@ -7,6 +7,7 @@ use crate::api::{Call, Step, hand_off_url, hosted_sign_on_url};
 use crate::config::{Config, origin};
 use crate::error::{ApiError, Failure};
 use crate::flow::Flow;
+use crate::i18n::k;
 use crate::screen::{End, Screen, end_for_error, for_flow};
 use crate::text;
 use crate::user_code::Remembered;
@@ -220,13 +221,23 @@ pub struct Links<'a> {
     pub flow_id: &'a str,
 }
 
-/// A screen that tells rather than asks: its title, its words, its next step and its look.
+/// What a telling screen says: a message, or the words for a problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Said {
+    /// A message by key.
+    Key(&'static str),
+    /// What the page says about this problem.
+    Problem(ApiError),
+}
+
+/// A screen that tells rather than asks: its title, its words, its next step and its look (titles
+/// and labels are message keys).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Told {
     /// The heading.
     pub title: &'static str,
     /// What happened and what it means.
-    pub body: String,
+    pub body: Said,
     /// The one thing to do next.
     pub next: Next,
     /// `done` or `problem`.
@@ -242,7 +253,7 @@ pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
         href,
         new_window: false,
     };
-    let problem = |title, body: String, next| Told {
+    let problem = |title, body, next| Told {
         title,
         body,
         next,
@@ -251,18 +262,18 @@ pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
     };
     Some(match screen {
         Screen::LoadFailed(error) => problem(
-            text::LOAD_FAILED_TITLE,
-            text::problem(error),
+            k::LOAD_FAILED_TITLE,
+            Said::Problem(error.clone()),
             Next::Button {
-                label: text::TRY_AGAIN,
+                label: k::ACTION_TRY_AGAIN,
                 event: Box::new(Event::Retry),
             },
         ),
         Screen::HandOff(_) => problem(
-            text::HAND_OFF_TITLE,
-            text::HAND_OFF_BODY.into(),
+            k::HAND_OFF_TITLE,
+            Said::Key(k::HAND_OFF_BODY),
             link(
-                text::HAND_OFF_LINK,
+                k::HAND_OFF_LINK,
                 hosted_sign_on_url(links.config, links.flow_id, state.flow.as_ref()),
             ),
         ),
@@ -270,7 +281,7 @@ pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
             let (title, body) = text::end(*end);
             Told {
                 title,
-                body: body.into(),
+                body: Said::Key(body),
                 next: next_step(*end, state, links),
                 modifier: if *end == End::Connected {
                     "done"
@@ -294,17 +305,18 @@ pub fn next_step(end: End, state: &State, links: &Links) -> Next {
         new_window: false,
     };
     match end {
-        End::Connected => link(text::CONNECT_ANOTHER, own),
-        End::Refused | End::Failed | End::TooManyAttempts => link(text::NEW_CODE, own),
+        End::Connected => link(k::ACTION_CONNECT_ANOTHER, own),
+        End::Refused | End::Failed | End::TooManyAttempts => link(k::ACTION_NEW_CODE, own),
         End::CodeExpired | End::CodeUsed => Next::Button {
-            label: text::NEW_CODE,
+            label: k::ACTION_NEW_CODE,
             event: Box::new(Event::NewCode),
         },
-        End::FlowExpired | End::NotSignedIn => {
-            link(text::START_AGAIN, hand_off_url(links.config, code.as_ref()))
-        }
+        End::FlowExpired | End::NotSignedIn => link(
+            k::ACTION_START_AGAIN,
+            hand_off_url(links.config, code.as_ref()),
+        ),
         End::CookieBlocked => Next::Link {
-            label: text::NEW_WINDOW,
+            label: k::ACTION_NEW_WINDOW,
             href: match code {
                 Some(code) => format!("{own}?user_code={code}"),
                 None => own,
@@ -668,7 +680,7 @@ mod tests {
             (
                 End::Connected,
                 Next::Link {
-                    label: text::CONNECT_ANOTHER,
+                    label: k::ACTION_CONNECT_ANOTHER,
                     href: "/device".into(),
                     new_window: false,
                 },
@@ -676,7 +688,7 @@ mod tests {
             (
                 End::Refused,
                 Next::Link {
-                    label: text::NEW_CODE,
+                    label: k::ACTION_NEW_CODE,
                     href: "/device".into(),
                     new_window: false,
                 },
@@ -684,7 +696,7 @@ mod tests {
             (
                 End::Failed,
                 Next::Link {
-                    label: text::NEW_CODE,
+                    label: k::ACTION_NEW_CODE,
                     href: "/device".into(),
                     new_window: false,
                 },
@@ -692,7 +704,7 @@ mod tests {
             (
                 End::TooManyAttempts,
                 Next::Link {
-                    label: text::NEW_CODE,
+                    label: k::ACTION_NEW_CODE,
                     href: "/device".into(),
                     new_window: false,
                 },
@@ -700,21 +712,21 @@ mod tests {
             (
                 End::CodeExpired,
                 Next::Button {
-                    label: text::NEW_CODE,
+                    label: k::ACTION_NEW_CODE,
                     event: Box::new(Event::NewCode),
                 },
             ),
             (
                 End::CodeUsed,
                 Next::Button {
-                    label: text::NEW_CODE,
+                    label: k::ACTION_NEW_CODE,
                     event: Box::new(Event::NewCode),
                 },
             ),
             (
                 End::FlowExpired,
                 Next::Link {
-                    label: text::START_AGAIN,
+                    label: k::ACTION_START_AGAIN,
                     href: hand_off.clone(),
                     new_window: false,
                 },
@@ -722,7 +734,7 @@ mod tests {
             (
                 End::NotSignedIn,
                 Next::Link {
-                    label: text::START_AGAIN,
+                    label: k::ACTION_START_AGAIN,
                     href: hand_off,
                     new_window: false,
                 },
@@ -730,7 +742,7 @@ mod tests {
             (
                 End::CookieBlocked,
                 Next::Link {
-                    label: text::NEW_WINDOW,
+                    label: k::ACTION_NEW_WINDOW,
                     href: "/device?user_code=GKHF-JQBC".into(),
                     new_window: true,
                 },
@@ -744,7 +756,7 @@ mod tests {
             let told = told(&Screen::End(end), &state, &links).expect("an end state tells");
             assert_eq!(told.support_id.is_some(), end != End::Connected, "{end:?}");
             assert_eq!(told.next, want, "{end:?}");
-            assert!(told.body.len() > 20, "{end:?}");
+            assert_eq!(told.body, Said::Key(text::end(end).1), "{end:?}");
             assert_eq!(told.modifier == "done", end == End::Connected);
         }
         let hand_off =
@@ -752,7 +764,7 @@ mod tests {
         assert_eq!(
             hand_off.next,
             Next::Link {
-                label: text::HAND_OFF_LINK,
+                label: k::HAND_OFF_LINK,
                 href: format!("https://auth.example/{ENV}/signon/?flowId=f-1"),
                 new_window: false,
             }
@@ -780,7 +792,7 @@ mod tests {
         assert_eq!(
             failed.next,
             Next::Button {
-                label: text::TRY_AGAIN,
+                label: k::ACTION_TRY_AGAIN,
                 event: Box::new(Event::Retry)
             }
         );

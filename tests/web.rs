@@ -35,8 +35,11 @@ fn config() -> Config {
     .expect("test config is valid")
 }
 
-/// Mounts a view in a fresh container and returns the container.
+/// Mounts a view in a fresh container and returns the container; the page speaks English.
 fn mount<V: IntoView + 'static>(f: impl FnOnce() -> V + 'static) -> web_sys::HtmlElement {
+    device_page::i18n::set(
+        device_page::i18n::Catalog::parse(include_str!("../i18n/en.json")).expect("en.json"),
+    );
     let container = document().create_element("div").expect("create div");
     document()
         .body()
@@ -391,7 +394,7 @@ async fn telling_screens_render_their_next_step() {
         (Screen::End(End::CodeExpired), "This code has expired", None),
         (
             Screen::HandOff("OTP_REQUIRED".into()),
-            "One more step on PingOne",
+            "One more step to finish signing on",
             Some((
                 "http://127.0.0.1:9/8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f/signon/?flowId=flow-42",
                 None,

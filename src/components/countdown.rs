@@ -4,12 +4,13 @@
 
 use leptos::prelude::*;
 
+use crate::i18n::{around, t};
 use crate::screen::format_remaining;
 
 /// A live `m:ss` countdown.
 #[component]
 pub fn Countdown(
-    /// What the time is for ("Time left to finish: ").
+    /// The message key saying what the time is for; its `{time}` is where the clock goes.
     label: &'static str,
     /// When it reaches zero, in milliseconds since the epoch; `None` shows nothing.
     #[prop(into)]
@@ -37,10 +38,12 @@ pub fn Countdown(
     move || {
         expires_at.get().map(|at| {
             let seconds = ((at - now.get()) / 1000.0).ceil() as i64;
+            let (before, after) = around(&t(label), "time");
             view! {
                 <p class="countdown">
-                    {label}
+                    {before}
                     <time class="countdown__time">{format_remaining(seconds)}</time>
+                    {after}
                 </p>
             }
         })

@@ -13,7 +13,7 @@ pub enum NextStep {
     /// Go somewhere.
     Link {
         /// The label.
-        label: &'static str,
+        label: String,
         /// Where it goes.
         href: String,
         /// Open in a new window (leaving an iframe).
@@ -22,7 +22,7 @@ pub enum NextStep {
     /// Do something on this page.
     Button {
         /// The label.
-        label: &'static str,
+        label: String,
         /// What it does.
         on_click: Callback<()>,
     },
@@ -32,7 +32,8 @@ pub enum NextStep {
 #[component]
 pub fn Message(
     /// The heading.
-    title: &'static str,
+    #[prop(into)]
+    title: String,
     /// What happened, and what it means for the person.
     #[prop(into)]
     body: String,
@@ -49,7 +50,7 @@ pub fn Message(
     modifier: &'static str,
 ) -> impl IntoView {
     view! {
-        <Frame title=title.to_owned() modifier>
+        <Frame title modifier>
             <p role="status">{body}</p>
             {detail.map(|d| view! { <p><code class="screen__detail">{d}</code></p> })}
             {support_id.map(|id| view! { <SupportId id /> })}

@@ -3,6 +3,7 @@
 use leptos::prelude::*;
 
 use crate::error::ApiError;
+use crate::i18n::{around, k, t};
 use crate::text;
 
 /// The last recoverable problem, or nothing.
@@ -23,5 +24,6 @@ pub fn SupportId(
     /// The id.
     id: String,
 ) -> impl IntoView {
-    view! { <p class="support">{text::SUPPORT_ID}<code>{id}</code></p> }
+    let (before, after) = around(&t(k::SUPPORT_ID), "id");
+    view! { <p class="support">{before}<code>{id}</code>{after}</p> }
 }

@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::text;
+use crate::i18n::{around, k, t};
 
 /// Who is signed on, and what switching does.
 #[derive(Clone)]
@@ -24,11 +24,12 @@ pub fn NotYou(
     busy: Signal<bool>,
 ) -> impl IntoView {
     let SwitchUser { name, on_click } = switch;
+    let (before, after) = around(&t(k::NOT_YOU_QUESTION), "name");
     view! {
         <p class="not-you">
-            {text::NOT_YOU_BEFORE}<bdi>{name}</bdi>{text::NOT_YOU_AFTER}
+            {before}<bdi>{name}</bdi>{after}" "
             <button class="link-button" type="button" disabled=busy on:click=move |_| on_click.run(())>
-                {text::SWITCH_USER}
+                {t(k::NOT_YOU_ACTION)}
             </button>
         </p>
     }

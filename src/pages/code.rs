@@ -6,8 +6,9 @@ use leptos::prelude::*;
 
 use crate::components::{Frame, NotYou, ProblemMessage, SwitchUser};
 use crate::error::ApiError;
+use crate::i18n::{k, t, tp};
 use crate::text;
-use crate::user_code::{Remembered, UserCode};
+use crate::user_code::{CODE_LEN, Remembered, UserCode};
 
 /// The code screen.
 #[component]
@@ -82,15 +83,15 @@ pub fn CodeScreen(
         if confirming.get() && !refused() {
             let shown = shown.clone();
             view! {
-                <Frame title=text::CODE_FROM_LINK.to_owned()>
+                <Frame title=t(k::CODE_FROM_LINK).to_owned()>
                     <p class="code-confirm__code">{shown}</p>
-                    <p class="warning">{text::CODE_WARNING}</p>
+                    <p class="warning">{t(k::CODE_WARNING)}</p>
                     <form class="actions" on:submit=confirm>
                         <button class="button button--primary" type="submit" disabled=busy aria-busy=move || busy.get().to_string()>
-                            {text::CODE_CONFIRM}
+                            {t(k::CODE_CONFIRM)}
                         </button>
                         <button class="button button--secondary" type="button" on:click=move |_| confirming.set(false)>
-                            {text::CODE_DIFFERENT}
+                            {t(k::CODE_DIFFERENT)}
                         </button>
                     </form>
                     <ProblemMessage problem />
@@ -100,9 +101,9 @@ pub fn CodeScreen(
             .into_any()
         } else {
             view! {
-                <Frame title=text::CODE_TITLE.to_owned()>
+                <Frame title=t(k::CODE_TITLE).to_owned()>
                     <form class="code-entry" novalidate on:submit=submit_typed>
-                        <label class="code-entry__label" for="user-code">{text::CODE_LABEL}</label>
+                        <label class="code-entry__label" for="user-code">{t(k::CODE_LABEL)}</label>
                         <input
                             id="user-code"
                             class="field__input code-entry__input"
@@ -116,14 +117,14 @@ pub fn CodeScreen(
                             aria-describedby="user-code-hint"
                             bind:value=typed
                         />
-                        <p id="user-code-hint" class="code-entry__hint">{text::CODE_HINT}</p>
+                        <p id="user-code-hint" class="code-entry__hint">{tp(k::CODE_HINT, CODE_LEN as u32, &[("example", "GKHF-JQBC")])}</p>
                         <p class="problem" role="alert">{move || local_problem.get()}</p>
                         <ProblemMessage problem=Signal::derive(move || problem.get().filter(|_| local_problem.get().is_none())) />
                         <button class="button button--primary" type="submit" disabled=busy aria-busy=move || busy.get().to_string()>
-                            {text::CONTINUE}
+                            {t(k::ACTION_CONTINUE)}
                         </button>
                     </form>
-                    <p class="warning">{text::CODE_WARNING}</p>
+                    <p class="warning">{t(k::CODE_WARNING)}</p>
                     {not_you()}
                 </Frame>
             }

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::components::{Frame, NotYou, ProblemMessage, SwitchUser};
 use crate::error::ApiError;
 use crate::flow::Flow;
-use crate::text;
+use crate::i18n::{around, k, t};
 
 /// The consent screen.
 #[component]
@@ -27,8 +27,9 @@ pub fn Consent(
 ) -> impl IntoView {
     let name = flow
         .application
-        .unwrap_or_else(|| text::CONSENT_APP_UNKNOWN.to_owned());
+        .unwrap_or_else(|| t(k::CONSENT_UNKNOWN_APP).to_owned());
     let (icon, user, scopes) = (flow.icon, flow.user, flow.scopes);
+    let (asks_before, asks_after) = around(&t(k::CONSENT_ASKS), "app");
     // Which answer was given, so only that button shows it is on its way.
     let allowed = RwSignal::new(false);
     let answer = move |accept: bool| {
@@ -38,24 +39,27 @@ pub fn Consent(
         }
     };
     view! {
-        <Frame title=text::CONSENT_TITLE.to_owned()>
+        <Frame title=t(k::CONSENT_TITLE).to_owned()>
             <div class="consent__app">
                 {icon.map(|src| view! { <img class="consent__icon" src=src alt="" width="48" height="48" /> })}
-                <p><strong class="consent__name">{name}</strong>" "{text::CONSENT_ASKS}</p>
+                <p>{asks_before}<strong class="consent__name">{name}</strong>{asks_after}</p>
             </div>
             {(!scopes.is_empty()).then(|| view! {
-                <p>{text::CONSENT_SCOPES}</p>
+                <p>{t(k::CONSENT_SCOPES)}</p>
                 <ul class="consent__scopes">
                     {scopes.into_iter().map(|s| view! { <li>{s}</li> }).collect_view()}
                 </ul>
             })}
-            {user.map(|u| view! { <p class="consent__user">{text::CONSENT_SIGNED_IN_AS}<strong>{u}</strong></p> })}
+            {user.map(|u| {
+                let (before, after) = around(&t(k::CONSENT_SIGNED_IN_AS), "name");
+                view! { <p class="consent__user">{before}<strong><bdi>{u}</bdi></strong>{after}</p> }
+            })}
             <div class="actions actions--split">
                 <button class="button button--secondary" type="button" disabled=busy aria-busy=move || (busy.get() && !allowed.get()).to_string() on:click=move |_| answer(false)>
-                    {text::DENY}
+                    {t(k::CONSENT_DENY)}
                 </button>
                 <button class="button button--primary" type="button" disabled=busy aria-busy=move || (busy.get() && allowed.get()).to_string() on:click=move |_| answer(true)>
-                    {text::ALLOW}
+                    {t(k::CONSENT_ALLOW)}
                 </button>
             </div>
             <ProblemMessage problem />

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use crate::api::Step;
 use crate::components::{Frame, ProblemMessage};
 use crate::error::ApiError;
-use crate::text;
+use crate::i18n::{k, t};
 
 /// The sign-on screen.
 #[component]
@@ -33,18 +33,18 @@ pub fn SignOn(
         });
     };
     view! {
-        <Frame title=text::SIGN_ON_TITLE.to_owned()>
-            <p>{text::SIGN_ON_INTRO}</p>
+        <Frame title=t(k::SIGN_ON_TITLE).to_owned()>
+            <p>{t(k::SIGN_ON_INTRO)}</p>
             <form class="sign-on" on:submit=submit>
-                <label class="field__label" for="username">{text::USERNAME}</label>
+                <label class="field__label" for="username">{t(k::SIGN_ON_USERNAME)}</label>
                 <input id="username" class="field__input" name="username" type="text" autocomplete="username"
                     autocapitalize="none" spellcheck="false" required bind:value=username />
-                <label class="field__label" for="password">{text::PASSWORD}</label>
+                <label class="field__label" for="password">{t(k::SIGN_ON_PASSWORD)}</label>
                 <input id="password" class="field__input" name="password" type="password"
                     autocomplete="current-password" required bind:value=password />
                 <ProblemMessage problem />
                 <button class="button button--primary" type="submit" disabled=busy aria-busy=move || busy.get().to_string()>
-                    {text::SIGN_ON}
+                    {t(k::SIGN_ON_SUBMIT)}
                 </button>
             </form>
         </Frame>
