@@ -10,7 +10,6 @@
 //! Never part of `cargo xtask test`: it takes minutes and its figures depend on the machine.
 
 mod act;
-mod browser;
 mod load;
 mod report;
 
@@ -19,9 +18,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+use browser_kit::{Browser, Network};
+
 use crate::project::{self, output, sh};
 use crate::setup::{self, Tools};
-use browser::{Conditions, Network};
+use act::Conditions;
 
 /// What to measure, and how much.
 pub struct BenchArgs {
@@ -150,26 +151,19 @@ async fn measure(
     })
     .await
     .context("starting the emulator for the page")?;
-    let driver = browser::Driver::start(&tools.chromedriver, &out.join("chromedriver.log")).await?;
+    let browser = Browser {
+        chromedriver: tools.chromedriver.clone(),
+        chromium: tools.chromium.clone(),
+        out: out.to_path_buf(),
+    };
     let api = emu.api_url();
     let target = act::Target {
         api: &api,
         env: emu.env_id(),
         client_id: emu.client_id(),
     };
-    let series = act::measure(
-        &driver,
-        &tools.chromium,
-        &out.join("profiles"),
-        &target,
-        &conditions(),
-        args.runs,
-    )
-    .await;
-    drop(driver);
+    let series = act::measure(&browser, &target, &conditions(), args.runs).await;
     emu.shutdown().await;
-    // Each session removes its own profile; this catches the ones a failure left behind.
-    let _ = std::fs::remove_dir_all(out.join("profiles"));
     let series = series?;
 
     let mut passes = Vec::new();
