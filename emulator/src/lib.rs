@@ -23,13 +23,14 @@ mod cors;
 mod error;
 mod faults;
 mod flows;
-mod hooks;
+pub mod hooks;
 mod jwt;
 mod oauth;
 mod page;
 mod request;
 mod server;
 mod store;
+mod test_hooks;
 
 pub use config::{
     Application, Config, DEMO_APP_NAME, DEMO_CLIENT_ID, DEMO_DEVICE_PATH_ID, DEMO_ENV_ID,

@@ -26,8 +26,9 @@ use tracing::{Level, debug, info, warn};
 use crate::config::{Config, DEMO_PAGE_ORIGIN};
 use crate::error::{ApiError, OAuthError};
 use crate::faults::DropConnection;
+use crate::hooks::{DeviceView, FaultRequest, FaultRule, FlowView, HookError};
 use crate::store::Shared;
-use crate::{cors, faults, flows, hooks, oauth, page};
+use crate::{cors, faults, flows, oauth, page, test_hooks};
 
 /// How the emulator runs: where it listens, what page it serves, which environment it holds.
 #[derive(Clone, Debug)]
@@ -75,6 +76,57 @@ impl Running {
     /// The configuration in effect, with the values that follow the listeners resolved.
     pub fn config(&self) -> &Config {
         &self.shared.cfg
+    }
+
+    /// Every flow, oldest first (`GET /__emulator/flows`).
+    pub fn flows(&self) -> Vec<FlowView> {
+        test_hooks::flows(&self.shared)
+    }
+
+    /// One flow by id (`GET /__emulator/flows/{id}`).
+    pub fn flow(&self, flow_id: &str) -> Option<FlowView> {
+        test_hooks::flow(&self.shared, flow_id)
+    }
+
+    /// Ends a flow's lifetime now, as 15 idle minutes would (`POST …/flows/{id}/expire`).
+    pub fn expire_flow(&self, flow_id: &str) -> Option<FlowView> {
+        test_hooks::expire_flow(&self.shared, flow_id)
+    }
+
+    /// Puts a flow in any status, as a sign-on policy would (`POST …/flows/{id}/status`).
+    pub fn force_status(&self, flow_id: &str, status: &str) -> Result<FlowView, HookError> {
+        test_hooks::force_status(&self.shared, flow_id, status)
+    }
+
+    /// Every device authorization, oldest first (`GET /__emulator/devices`).
+    pub fn devices(&self) -> Vec<DeviceView> {
+        test_hooks::devices(&self.shared)
+    }
+
+    /// The device authorization behind a user code in any spelling
+    /// (`GET /__emulator/devices/{userCode}`).
+    pub fn device(&self, user_code: &str) -> Option<DeviceView> {
+        test_hooks::device(&self.shared, user_code)
+    }
+
+    /// Makes the codes behind a user code expire now (`POST …/devices/{userCode}/expire`).
+    pub fn expire_device(&self, user_code: &str) -> Option<DeviceView> {
+        test_hooks::expire_device(&self.shared, user_code)
+    }
+
+    /// The faults still waiting for requests (`GET /__emulator/faults`).
+    pub fn faults(&self) -> Vec<FaultRule> {
+        test_hooks::faults(&self.shared)
+    }
+
+    /// Registers a fault; returns every fault now waiting (`POST /__emulator/faults`).
+    pub fn add_fault(&self, request: FaultRequest) -> Result<Vec<FaultRule>, HookError> {
+        test_hooks::add_fault(&self.shared, request)
+    }
+
+    /// Forgets the faults no request has met yet (`DELETE /__emulator/faults`).
+    pub fn clear_faults(&self) {
+        test_hooks::clear_faults(&self.shared);
     }
 
     /// Stops accepting, lets requests in flight finish (at most 5 s), and returns.
@@ -223,7 +275,7 @@ fn api_router(st: Arc<Shared>) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(Arc::clone(&st), faults::api_faults))
         .layer(from_fn_with_state(Arc::clone(&st), cors::cors));
-    let hooks = hooks::router().method_not_allowed_fallback(method_not_allowed);
+    let hooks = test_hooks::router().method_not_allowed_fallback(method_not_allowed);
     with_common_layers(hooks.merge(pingone).with_state(st))
 }
 

@@ -10,7 +10,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::format_description;
 
 use crate::config::{Config, Scope, User};
-use crate::faults::FaultRule;
+use crate::hooks::FaultRule;
 
 /// Everything a handler needs: the resolved configuration, where the listeners are, the state.
 pub(crate) struct Shared {

@@ -11,6 +11,8 @@ use reqwest::header::{
 };
 use serde_json::json;
 
+use emulator::hooks::{Fault, Route};
+
 use crate::common::*;
 
 fn dist(name: &str) -> PathBuf {
@@ -80,13 +82,7 @@ async fn the_page_listener_serves_the_page_and_its_config() {
         })
     );
     // The config route takes faults too.
-    let (status, _) = emu
-        .hook_post(
-            "faults",
-            json!({"route": "config", "count": 1, "fault": {"kind": "status", "status": 503}}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    emu.fault(Route::Config, 1, Fault::Status { status: 503 });
     let resp = emu
         .http
         .get(format!("{page}/config.json"))
