@@ -190,15 +190,28 @@ async fn measure(
             client_id: emu.client_id().to_owned(),
         };
         let outcome = load::run(api, args.flows, concurrency).await;
+        // The emulator's own record: every flow whose TV got a token was completed there.
+        let recorded = emu
+            .flows()
+            .iter()
+            .filter(|f| f.status == "COMPLETED")
+            .count();
         emu.shutdown().await;
         let outcome = outcome?;
         println!(
-            "  {} of {} completed, {} errors, {:.0} flows/s",
+            "  {} of {} completed ({recorded} completed as the emulator recorded them), {} errors, \
+             {:.0} flows/s",
             outcome.completed,
             outcome.flows,
             outcome.errors.values().sum::<usize>(),
             outcome.flows_per_second()
         );
+        if recorded < outcome.completed {
+            bail!(
+                "{} flows got tokens but the emulator completed only {recorded}",
+                outcome.completed
+            );
+        }
         passes.push(outcome);
     }
     Ok((series, passes))
