@@ -10,20 +10,18 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::flows::Action;
 use crate::hooks::{Fault, Route};
-use crate::store::Shared;
+use crate::model::Action;
+use crate::state::Shared;
 
 /// Marks a response whose connection the server must close without writing it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct DropConnection;
 
-/// The route kind of an API listener path, `None` for the rest of the PingOne surface.
-fn api_route(path: &str, env: &str) -> Option<Route> {
-    let rest = path
-        .strip_prefix('/')?
-        .strip_prefix(env)?
-        .strip_prefix('/')?;
+/// The route kind of an API listener path under `base_path` (`/{envId}`), `None` for the rest
+/// of the PingOne surface.
+fn api_route(path: &str, base_path: &str) -> Option<Route> {
+    let rest = path.strip_prefix(base_path)?.strip_prefix('/')?;
     if rest.starts_with("flows/") {
         Some(Route::Flows)
     } else if rest == "device" || rest.starts_with("device/") {
@@ -61,7 +59,7 @@ pub(crate) async fn api_faults(
     if !(req.method() == Method::GET || req.method() == Method::POST) {
         return next.run(req).await;
     }
-    let kind = api_route(req.uri().path(), &st.cfg.environment_id);
+    let kind = api_route(req.uri().path(), &st.env.base_path());
     let Some(fault) = take(&st, kind) else {
         return next.run(req).await;
     };
@@ -144,7 +142,7 @@ fn record_on_flow(st: &Shared, req: &Request, fault: &Fault) {
 mod tests {
     use super::*;
 
-    const ENV: &str = "8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f";
+    const BASE: &str = "/8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f";
 
     #[test]
     fn paths_map_to_routes() {
@@ -173,7 +171,7 @@ mod tests {
             ("/other/flows/abc", None),
             ("/", None),
         ] {
-            assert_eq!(api_route(path, ENV), want, "{path}");
+            assert_eq!(api_route(path, BASE), want, "{path}");
         }
     }
 }

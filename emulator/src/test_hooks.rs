@@ -6,20 +6,22 @@ use std::sync::Arc;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use time::OffsetDateTime;
 
+use crate::clock::{now, rfc3339};
 use crate::codes;
 use crate::error::{ApiError, json_response};
 use crate::hooks::{
     ActionView, DeviceView, FaultRequest, FaultRule, FlowView, HookError, StatusRequest,
 };
+use crate::model::{Device, Flow, FlowStatus, Store};
 use crate::request::{PathParams, read_body};
-use crate::store::{Device, Flow, FlowStatus, Shared, Store, now, rfc3339};
+use crate::state::Shared;
 
 fn flow_view(store: &Store, flow: &Flow, now: OffsetDateTime) -> FlowView {
     let user_code = flow
@@ -174,17 +176,13 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/__emulator/flows", get(http_flows))
         .route("/__emulator/flows/{flow_id}", get(http_flow))
-        .route("/__emulator/flows/{flow_id}/expire", post(http_expire_flow))
         .route(
-            "/__emulator/flows/{flow_id}/status",
-            post(http_force_status),
+            "/__emulator/flows/{flow_id}/{change}",
+            post(http_change_flow),
         )
         .route("/__emulator/devices", get(http_devices))
         .route("/__emulator/devices/{user_code}", get(http_device))
-        .route(
-            "/__emulator/devices/{user_code}/expire",
-            post(http_expire_device),
-        )
+        .route("/__emulator/devices/{user_code}/expire", post(http_device))
         .route(
             "/__emulator/faults",
             get(http_faults)
@@ -213,7 +211,7 @@ fn ok<T: Serialize>(value: T) -> Response {
 }
 
 async fn typed_body<T: DeserializeOwned>(st: &Shared, body: Body) -> Result<T, ApiError> {
-    let bytes = read_body(body, st.cfg.max_body_bytes)
+    let bytes = read_body(body, st.env.max_body_bytes)
         .await
         .map_err(|_| ApiError::invalid_request("The body is too large or unreadable."))?;
     serde_json::from_slice(&bytes).map_err(|e| {
@@ -232,40 +230,39 @@ async fn http_flow(
     Ok(ok(flow(&st, &flow_id).ok_or(HookError::NoFlow)?))
 }
 
-async fn http_expire_flow(
+/// `POST /__emulator/flows/{id}/expire` and `…/status`.
+async fn http_change_flow(
     State(st): State<Arc<Shared>>,
-    PathParams(flow_id): PathParams<String>,
-) -> Result<Response, ApiError> {
-    Ok(ok(expire_flow(&st, &flow_id).ok_or(HookError::NoFlow)?))
-}
-
-async fn http_force_status(
-    State(st): State<Arc<Shared>>,
-    PathParams(flow_id): PathParams<String>,
+    PathParams((flow_id, change)): PathParams<(String, String)>,
     body: Body,
 ) -> Result<Response, ApiError> {
-    let request: StatusRequest = typed_body(&st, body).await?;
-    Ok(ok(force_status(&st, &flow_id, &request.status)?))
+    let view = match change.as_str() {
+        "expire" => expire_flow(&st, &flow_id).ok_or(HookError::NoFlow)?,
+        "status" => {
+            let request: StatusRequest = typed_body(&st, body).await?;
+            force_status(&st, &flow_id, &request.status)?
+        }
+        _ => return Err(ApiError::not_found("No such hook.")),
+    };
+    Ok(ok(view))
 }
 
 async fn http_devices(State(st): State<Arc<Shared>>) -> Response {
     ok(devices(&st))
 }
 
+/// `GET /__emulator/devices/{userCode}`, and `POST …/expire`.
 async fn http_device(
     State(st): State<Arc<Shared>>,
     PathParams(user_code): PathParams<String>,
+    method: Method,
 ) -> Result<Response, ApiError> {
-    Ok(ok(device(&st, &user_code).ok_or(HookError::NoDevice)?))
-}
-
-async fn http_expire_device(
-    State(st): State<Arc<Shared>>,
-    PathParams(user_code): PathParams<String>,
-) -> Result<Response, ApiError> {
-    Ok(ok(
-        expire_device(&st, &user_code).ok_or(HookError::NoDevice)?
-    ))
+    let view = if method == Method::POST {
+        expire_device(&st, &user_code)
+    } else {
+        device(&st, &user_code)
+    };
+    Ok(ok(view.ok_or(HookError::NoDevice)?))
 }
 
 async fn http_faults(State(st): State<Arc<Shared>>) -> Response {

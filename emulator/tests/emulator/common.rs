@@ -145,6 +145,23 @@ impl Emu {
         json_of(resp).await
     }
 
+    /// `GET {base}/{path}` without cookies, as a hand-off: the status and the `Location`.
+    pub async fn enter(&self, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("hand-off");
+        let location = resp
+            .headers()
+            .get(LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (resp.status(), location)
+    }
+
     /// `GET /{envId}/device/tv[?user_code=…]` in `browser`: the flow id from the redirect.
     pub async fn open_flow(&self, browser: &reqwest::Client, hint: Option<&str>) -> String {
         let mut req = browser.get(self.url("device/tv"));

@@ -140,13 +140,8 @@ async fn device_entry_sets_the_session_cookie_and_redirects_to_the_login_page() 
     assert!(!cookie.contains("Secure"), "{cookie}");
 
     // By client id too; unknown application or environment: 404.
-    let by_client = emu
-        .http
-        .get(emu.url(&format!("device/{}", emu.client_id)))
-        .send()
-        .await
-        .expect("entry");
-    assert_eq!(by_client.status(), StatusCode::FOUND);
+    let (status, _) = emu.enter(&format!("device/{}", emu.client_id)).await;
+    assert_eq!(status, StatusCode::FOUND);
     let (status, body) = json_of(
         emu.http
             .get(emu.url("device/radio"))
@@ -158,18 +153,15 @@ async fn device_entry_sets_the_session_cookie_and_redirects_to_the_login_page() 
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_pingone_error(&body, "NOT_FOUND");
     let wrong_env = format!("{}/11111111-2222-3333-4444-555555555555/device/tv", emu.api);
-    let resp = emu.http.get(wrong_env).send().await.expect("entry");
-    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let (status, body) = json_of(emu.http.get(wrong_env).send().await.expect("entry")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["message"], "The requested environment was not found.");
 
     // Without an application: the environment's default policy, PingOne's hosted sign-on.
-    let resp = emu.http.get(emu.url("device")).send().await.expect("entry");
-    assert_eq!(resp.status(), StatusCode::FOUND);
-    let location = resp.headers()[LOCATION].to_str().expect("ascii");
+    let (status, location) = emu.enter("device").await;
+    assert_eq!(status, StatusCode::FOUND);
     assert!(
-        location.starts_with(&format!(
-            "{}/signon/?flowId=",
-            emu.url("").trim_end_matches('/')
-        )),
+        location.starts_with(&emu.url("signon/?flowId=")),
         "{location}"
     );
 }

@@ -252,13 +252,10 @@ async fn faults_are_added_listed_and_cleared_over_http() {
     };
     let rules: Vec<FaultRule> = emu.hook_ok(Method::POST, "faults", Some(&request)).await;
     assert_eq!(rules.len(), 1);
-    let resp = emu
-        .http
-        .get(emu.url("device/tv"))
-        .send()
-        .await
-        .expect("entry");
-    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(
+        emu.enter("device/tv").await.0,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
     let rules: Vec<FaultRule> = emu.hook_ok(Method::GET, "faults", NO_BODY).await;
     assert_eq!(
         rules,
@@ -272,13 +269,7 @@ async fn faults_are_added_listed_and_cleared_over_http() {
     let rules: Vec<FaultRule> = emu.hook_ok(Method::DELETE, "faults", NO_BODY).await;
     assert!(rules.is_empty());
     assert!(emu.running.faults().is_empty());
-    let resp = emu
-        .http
-        .get(emu.url("device/tv"))
-        .send()
-        .await
-        .expect("entry");
-    assert_eq!(resp.status(), StatusCode::FOUND);
+    assert_eq!(emu.enter("device/tv").await.0, StatusCode::FOUND);
 }
 
 #[tokio::test]
