@@ -155,8 +155,8 @@ pub fn url_for(config: &Config, flow_id: &str, flow: Option<&Flow>, call: &Call)
 pub async fn call(url: Option<String>, call: &Call) -> Result<Flow, Failure> {
     let url = url.ok_or(ApiError::FlowExpired)?;
     let sent = match call {
-        Call::Read => fetch(&url, None).await,
-        Call::Act(step) => fetch(&url, Some((step.media_type(), step.body()))).await,
+        Call::Read => fetch(&url, true, None).await,
+        Call::Act(step) => fetch(&url, true, Some((step.media_type(), step.body()))).await,
     };
     let answer = sent.ok_or(ApiError::Network)?;
     if !(200..300).contains(&answer.status) {
@@ -177,16 +177,20 @@ struct Answer {
     html: bool,
 }
 
-/// One request with the browser's `fetch`: a GET, or a POST of `(media type, body)`, with
-/// credentials. `None` when no answer arrived whole (offline, refused by CORS or the CSP, a
-/// connection dropped mid-body).
-async fn fetch(url: &str, post: Option<(&str, String)>) -> Option<Answer> {
+/// One request with the browser's `fetch`: a GET, or a POST of `(media type, body)`; with
+/// `cookies`, PingOne's session cookie goes along. `None` when no answer arrived whole (offline,
+/// refused by CORS or the CSP, a connection dropped mid-body).
+async fn fetch(url: &str, cookies: bool, post: Option<(&str, String)>) -> Option<Answer> {
     use wasm_bindgen::JsCast;
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{Headers, RequestInit, Response};
 
     let init = RequestInit::new();
-    init.set_credentials(RequestCredentials::Include);
+    // The page's own files are fetched like index.html preloads them (same-origin credentials),
+    // so the browser hands over the preloaded answer instead of asking again.
+    if cookies {
+        init.set_credentials(RequestCredentials::Include);
+    }
     if let Some((media_type, body)) = post {
         let headers = Headers::new().ok()?;
         headers.set("Content-Type", media_type).ok()?;
@@ -213,7 +217,7 @@ async fn fetch(url: &str, post: Option<(&str, String)>) -> Option<Answer> {
 /// file), or a web page where JSON belongs (a host answering every path with index.html), is the
 /// deployment's to fix.
 pub async fn fetch_text(url: &str) -> Result<String, ConfigFailure> {
-    let answer = fetch(url, None).await.ok_or(ConfigFailure::Unreachable)?;
+    let answer = fetch(url, false, None).await.ok_or(ConfigFailure::Unreachable)?;
     match answer.status {
         200..=299 if answer.html => Err(ConfigFailure::Invalid(ConfigError::Html(url.to_owned()))),
         200..=299 => Ok(answer.body),

@@ -21,8 +21,8 @@ async fn unsupported_status_hands_off_to_hosted_sign_on_with_the_flow_id() -> Re
 
     t.page
         .expect_screen(
-            "One more step on PingOne",
-            &["Continue on PingOne's sign-on page; your device will connect when you finish."],
+            "One more step to finish signing on",
+            &["Continue on the sign-on page; your device will connect when you finish."],
         )
         .await?;
     let hosted = format!(
@@ -31,15 +31,15 @@ async fn unsupported_status_hands_off_to_hosted_sign_on_with_the_flow_id() -> Re
         t.pingone.env_id(),
         flow.id
     );
-    assert_eq!(t.page.link("Continue on PingOne").await?.0, hosted);
+    assert_eq!(t.page.link("Continue on the sign-on page").await?.0, hosted);
     t.screen("hand-off").await?;
 
     // A status no one has seen yet is handed off just the same.
     t.pingone
         .force_status(&flow.id, "A_STATUS_NOBODY_HAS_SEEN")?;
     t.page.reload().await?;
-    t.page.expect_heading("One more step on PingOne").await?;
-    t.page.click("Continue on PingOne").await?;
+    t.page.expect_heading("One more step to finish signing on").await?;
+    t.page.click("Continue on the sign-on page").await?;
     t.page
         .expect_heading("PingOne hosted sign-on (emulated)")
         .await?;

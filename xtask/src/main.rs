@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod languages;
 mod precompress;
 mod project;
 mod setup;
