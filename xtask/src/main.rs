@@ -3,6 +3,7 @@
 
 mod bench;
 mod demo;
+mod inline;
 mod precompress;
 mod project;
 mod setup;

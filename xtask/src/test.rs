@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
+use crate::inline;
 use crate::precompress;
 use crate::project::{self, sh};
 use crate::setup;
@@ -66,6 +67,8 @@ pub fn run() -> Result<()> {
         let files = precompress::run(&root.join("dist"))?;
         let written = files.iter().filter(|f| f.siblings).count();
         println!("precompressed: .br and .gz next to {written} files in dist/");
+        inline::check(&root.join("dist/index.html"))?;
+        println!("dist/index.html: no inline script or style");
         Ok(())
     })?;
     step("size budget", &mut || {
