@@ -9,6 +9,7 @@
 
 mod policy;
 pub mod recipes;
+pub mod servers;
 mod site;
 
 pub use policy::{Header, PathClass, Policy, Route};
@@ -44,4 +45,11 @@ pub enum Error {
     /// A server that would not start or serve.
     #[error("{0}")]
     Server(String),
+}
+
+impl Error {
+    fn io(what: impl Into<String>) -> impl FnOnce(std::io::Error) -> Error {
+        let what = what.into();
+        move |source| Error::Io { what, source }
+    }
 }

@@ -88,11 +88,24 @@ pub fn run() -> Result<()> {
         Ok(())
     })?;
     step(
+        "hosting recipes (drift, then real nginx and Caddy)",
+        &mut || {
+            sh(tools
+                .command("cargo")
+                .args(["test", "-p", "hosting"])
+                .env("E2E_DIST", root.join("dist"))
+                .env("NGINX", &tools.nginx)
+                .env("CADDY", &tools.caddy)
+                .env("HOSTING_REQUIRE_SERVERS", "1")
+                .current_dir(&root))
+        },
+    )?;
+    step(
         "native tests (unit, emulator, device CLI, end to end in Chromium)",
         &mut || {
             sh(tools
                 .command("cargo")
-                .args(["test", "--workspace"])
+                .args(["test", "--workspace", "--exclude", "hosting"])
                 .env("E2E_DIST", root.join("dist"))
                 .env("CHROMEDRIVER", &tools.chromedriver)
                 .env("CHROMIUM", &tools.chromium)

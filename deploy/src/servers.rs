@@ -1,0 +1,260 @@
+//! Real nginx and Caddy serving a built page with the recipe written for it: each on a free
+//! loopback port, as an unprivileged process (a root caller runs it as `nobody`), with its
+//! configuration, logs and scratch files in a folder of its own and no system service involved.
+//! The tests use it to check the recipes on the servers operators run.
+
+use std::fs;
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{Error, Policy, Site, recipes};
+
+/// How long a server may take to accept connections.
+const START_TIMEOUT: Duration = Duration::from_secs(20);
+/// Where Debian's libnginx-mod-http-brotli-static puts the module the nginx recipe uses.
+pub const BROTLI_STATIC_MODULE: &str = "/usr/lib/nginx/modules/ngx_http_brotli_static_module.so";
+/// The account a root caller runs the servers as (Debian's `nobody`/`nogroup`).
+const NOBODY: u32 = 65534;
+
+/// Which server.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Nginx,
+    Caddy,
+}
+
+impl Kind {
+    /// Both, for tests that run each.
+    pub const ALL: [Kind; 2] = [Kind::Nginx, Kind::Caddy];
+
+    /// `nginx` or `caddy`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Nginx => "nginx",
+            Kind::Caddy => "caddy",
+        }
+    }
+
+    /// The server's binary: `$NGINX` or `$CADDY`, else where Debian installs it, else the first
+    /// on PATH; `None` when there is none.
+    pub fn binary(self) -> Option<PathBuf> {
+        let (var, usual) = match self {
+            Kind::Nginx => ("NGINX", "/usr/sbin/nginx"),
+            Kind::Caddy => ("CADDY", "/usr/bin/caddy"),
+        };
+        if let Some(path) = std::env::var_os(var).filter(|p| !p.is_empty()) {
+            return Some(PathBuf::from(path));
+        }
+        std::iter::once(PathBuf::from(usual))
+            .chain(
+                std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+                    .map(|dir| dir.join(self.name())),
+            )
+            .find(|path| path.is_file())
+    }
+}
+
+/// A running server; dropping it stops the process.
+pub struct Server {
+    kind: Kind,
+    child: Child,
+    port: u16,
+    run: PathBuf,
+}
+
+impl Server {
+    /// Starts `kind` from `binary` serving `site.dist` with the recipe for `site` (its `listen`
+    /// and `log_dir` replaced by a free loopback port and `dir`), everything it writes in `dir`.
+    pub fn start(
+        kind: Kind,
+        binary: &Path,
+        policy: &Policy,
+        site: &Site,
+        dir: &Path,
+    ) -> Result<Server, Error> {
+        let port = free_port()?;
+        let run = dir.join("run");
+        if dir.exists() {
+            fs::remove_dir_all(dir).map_err(Error::io(format!("clearing {}", dir.display())))?;
+        }
+        for sub in [
+            &run,
+            &run.join("tmp"),
+            &run.join("data"),
+            &run.join("config"),
+        ] {
+            fs::create_dir_all(sub).map_err(Error::io(format!("creating {}", sub.display())))?;
+            give_away(sub)?;
+        }
+        let mut site = site.clone();
+        site.listen = Some(format!("127.0.0.1:{port}"));
+        site.log_dir = Some(path_text(&run)?);
+        site.check()?;
+
+        let (recipe_name, recipe, main_name, main) = match kind {
+            Kind::Nginx => (
+                "device-page.conf",
+                recipes::nginx(policy, &site),
+                "nginx.conf",
+                nginx_main(&run, &dir.join("device-page.conf"))?,
+            ),
+            Kind::Caddy => (
+                "device-page.Caddyfile",
+                recipes::caddyfile(policy, &site),
+                "Caddyfile",
+                format!(
+                    "{{\n\tadmin off\n}}\n\nimport {}\n",
+                    path_text(&dir.join("device-page.Caddyfile"))?
+                ),
+            ),
+        };
+        for (name, text) in [(recipe_name, &recipe), (main_name, &main)] {
+            let path = dir.join(name);
+            fs::write(&path, text).map_err(Error::io(format!("writing {}", path.display())))?;
+        }
+
+        let mut cmd = Command::new(binary);
+        let main = dir.join(main_name);
+        match kind {
+            Kind::Nginx => {
+                cmd.arg("-p").arg(&run).arg("-c").arg(&main);
+                cmd.arg("-e").arg(run.join("error.log"));
+            }
+            Kind::Caddy => {
+                cmd.args(["run", "--adapter", "caddyfile", "--config"])
+                    .arg(&main)
+                    .env("XDG_DATA_HOME", run.join("data"))
+                    .env("XDG_CONFIG_HOME", run.join("config"))
+                    .env("HOME", &run);
+            }
+        }
+        let output = run.join("output.log");
+        let log = fs::File::create(&output)
+            .map_err(Error::io(format!("creating {}", output.display())))?;
+        let log2 = log
+            .try_clone()
+            .map_err(Error::io(format!("opening {}", output.display())))?;
+        cmd.stdin(Stdio::null()).stdout(log).stderr(log2);
+        if running_as_root() {
+            use std::os::unix::process::CommandExt;
+            cmd.uid(NOBODY).gid(NOBODY);
+        }
+        let child = cmd.spawn().map_err(Error::io(format!(
+            "starting {} ({})",
+            kind.name(),
+            binary.display()
+        )))?;
+        let mut server = Server {
+            kind,
+            child,
+            port,
+            run,
+        };
+        server.wait_until_listening()?;
+        Ok(server)
+    }
+
+    fn wait_until_listening(&mut self) -> Result<(), Error> {
+        let started = Instant::now();
+        loop {
+            if TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return Ok(());
+            }
+            let exited = self.child.try_wait().ok().flatten();
+            if exited.is_some() || started.elapsed() > START_TIMEOUT {
+                let why = match exited {
+                    Some(status) => format!("exited ({status})"),
+                    None => format!("did not listen within {START_TIMEOUT:?}"),
+                };
+                return Err(Error::Server(format!(
+                    "{} {why}; its output:\n{}",
+                    self.kind.name(),
+                    self.logs()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// The access log so far.
+    pub fn access_log(&self) -> Result<String, Error> {
+        let path = self.run.join("device-page.access.log");
+        fs::read_to_string(&path).map_err(Error::io(format!("reading {}", path.display())))
+    }
+
+    /// What the server printed and logged as errors, for failure messages.
+    pub fn logs(&self) -> String {
+        ["output.log", "error.log"]
+            .iter()
+            .filter_map(|name| fs::read_to_string(self.run.join(name)).ok())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        // Already gone is fine; there is nothing else to do about a kill that fails.
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The main configuration around the recipe: the brotli_static module, everything writable under
+/// `run`, the process in the foreground.
+fn nginx_main(run: &Path, recipe: &Path) -> Result<String, Error> {
+    let run = path_text(run)?;
+    let recipe = path_text(recipe)?;
+    let temp: String = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
+        .iter()
+        .map(|t| format!("    {t}_temp_path {run}/tmp/{t};\n"))
+        .collect();
+    Ok(format!(
+        "load_module {BROTLI_STATIC_MODULE};\n\
+         daemon off;\n\
+         worker_processes 1;\n\
+         pid {run}/nginx.pid;\n\
+         error_log {run}/error.log warn;\n\
+         events {{\n    worker_connections 256;\n}}\n\
+         http {{\n{temp}    include {recipe};\n}}\n"
+    ))
+}
+
+fn free_port() -> Result<u16, Error> {
+    let listener =
+        TcpListener::bind("127.0.0.1:0").map_err(Error::io("finding a free loopback port"))?;
+    listener
+        .local_addr()
+        .map(|a| a.port())
+        .map_err(Error::io("finding a free loopback port"))
+}
+
+/// Whether this process is root (its `/proc/self` belongs to its user).
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// Lets the unprivileged server write in a folder root made.
+fn give_away(dir: &Path) -> Result<(), Error> {
+    if running_as_root() {
+        std::os::unix::fs::chown(dir, Some(NOBODY), Some(NOBODY))
+            .map_err(Error::io(format!("handing {} to nobody", dir.display())))?;
+    }
+    Ok(())
+}
+
+fn path_text(path: &Path) -> Result<String, Error> {
+    path.to_str().map(str::to_owned).ok_or_else(|| Error::Site {
+        field: "dist",
+        value: path.display().to_string(),
+        why: "is not UTF-8",
+    })
+}
