@@ -88,20 +88,14 @@ impl Site {
                 "must be an origin: https://host[:port], no path",
             );
         }
-        for host in &self.icon_hosts {
-            if !origin(host, true) {
+        for (field, origins) in [
+            ("icon_hosts", &self.icon_hosts),
+            ("portal_origins", &self.portal_origins),
+        ] {
+            if let Some(wrong) = origins.iter().find(|o| !origin(o, true)) {
                 return bad(
-                    "icon_hosts",
-                    host,
-                    "must be an origin: https://host[:port] (a leading *. is allowed), no path",
-                );
-            }
-        }
-        for portal in &self.portal_origins {
-            if !origin(portal, true) {
-                return bad(
-                    "portal_origins",
-                    portal,
+                    field,
+                    wrong,
                     "must be an origin: https://host[:port] (a leading *. is allowed), no path",
                 );
             }
