@@ -62,6 +62,8 @@ pub struct Server {
     child: Child,
     port: u16,
     run: PathBuf,
+    /// How to ask the server to stop (nginx's workers outlive a killed master).
+    stop: Option<Command>,
 }
 
 impl Server {
@@ -137,10 +139,16 @@ impl Server {
             .try_clone()
             .map_err(Error::io(format!("opening {}", output.display())))?;
         cmd.stdin(Stdio::null()).stdout(log).stderr(log2);
-        if running_as_root() {
-            use std::os::unix::process::CommandExt;
-            cmd.uid(NOBODY).gid(NOBODY);
-        }
+        unprivileged(&mut cmd);
+        let stop = (kind == Kind::Nginx).then(|| {
+            let mut stop = Command::new(binary);
+            stop.arg("-p").arg(&run).arg("-c").arg(&main);
+            stop.args(["-s", "stop"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null());
+            unprivileged(&mut stop);
+            stop
+        });
         let child = cmd.spawn().map_err(Error::io(format!(
             "starting {} ({})",
             kind.name(),
@@ -151,6 +159,7 @@ impl Server {
             child,
             port,
             run,
+            stop,
         };
         server.wait_until_listening()?;
         Ok(server)
@@ -178,6 +187,11 @@ impl Server {
         }
     }
 
+    /// The loopback port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn origin(&self) -> String {
         format!("http://127.0.0.1:{}", self.port)
@@ -201,7 +215,18 @@ impl Server {
 
 impl Drop for Server {
     fn drop(&mut self) {
-        // Already gone is fine; there is nothing else to do about a kill that fails.
+        // Already gone is fine; there is nothing else to do about a stop or kill that fails.
+        if let Some(stop) = &mut self.stop
+            && stop.status().is_ok_and(|s| s.success())
+        {
+            let asked = Instant::now();
+            while asked.elapsed() < Duration::from_secs(5) {
+                if let Ok(Some(_)) = self.child.try_wait() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -234,6 +259,14 @@ fn free_port() -> Result<u16, Error> {
         .local_addr()
         .map(|a| a.port())
         .map_err(Error::io("finding a free loopback port"))
+}
+
+/// Runs a command as `nobody` when this process is root.
+fn unprivileged(cmd: &mut Command) {
+    if running_as_root() {
+        use std::os::unix::process::CommandExt;
+        cmd.uid(NOBODY).gid(NOBODY);
+    }
 }
 
 /// Whether this process is root (its `/proc/self` belongs to its user).

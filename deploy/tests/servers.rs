@@ -226,12 +226,20 @@ async fn check(kind: Kind, portals: &[&str]) -> Result<()> {
         problems.push(format!("the access log holds the query string:\n{log}"));
     }
 
+    let logs = server.logs();
+    let port = server.port();
+    drop(server);
+    // Stopped means stopped: nothing (such as an orphaned nginx worker) answers any more.
+    if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        problems.push(format!(
+            "port {port} still answers after the server was stopped"
+        ));
+    }
     if !problems.is_empty() {
         bail!(
-            "{} with its recipe:\n  {}\nits logs:\n{}",
+            "{} with its recipe:\n  {}\nits logs:\n{logs}",
             kind.name(),
             problems.join("\n  "),
-            server.logs()
         );
     }
     Ok(())
