@@ -76,62 +76,42 @@ impl Server {
         site: &Site,
         dir: &Path,
     ) -> Result<Server, Error> {
-        let port = free_port()?;
+        Server::start_on(kind, binary, policy, site, dir, free_port()?)
+    }
+
+    /// [`Server::start`] on a loopback port chosen beforehand (from [`free_port`]), for callers
+    /// that must name the page's origin before it is served.
+    pub fn start_on(
+        kind: Kind,
+        binary: &Path,
+        policy: &Policy,
+        site: &Site,
+        dir: &Path,
+        port: u16,
+    ) -> Result<Server, Error> {
         let run = dir.join("run");
-        if dir.exists() {
-            fs::remove_dir_all(dir).map_err(Error::io(format!("clearing {}", dir.display())))?;
-        }
-        for sub in [
-            &run,
-            &run.join("tmp"),
-            &run.join("data"),
-            &run.join("config"),
-        ] {
-            fs::create_dir_all(sub).map_err(Error::io(format!("creating {}", sub.display())))?;
-            give_away(sub)?;
-        }
         let mut site = site.clone();
         site.listen = Some(format!("127.0.0.1:{port}"));
         site.log_dir = Some(path_text(&run)?);
         site.check()?;
-
-        let (recipe_name, recipe, main_name, main) = match kind {
-            Kind::Nginx => (
-                "device-page.conf",
-                recipes::nginx(policy, &site),
-                "nginx.conf",
-                nginx_main(&run, &dir.join("device-page.conf"))?,
-            ),
-            Kind::Caddy => (
-                "device-page.Caddyfile",
-                recipes::caddyfile(policy, &site),
-                "Caddyfile",
-                format!(
-                    "{{\n\tadmin off\n}}\n\nimport {}\n",
-                    path_text(&dir.join("device-page.Caddyfile"))?
-                ),
-            ),
+        let recipe = match kind {
+            Kind::Nginx => recipes::nginx(policy, &site),
+            Kind::Caddy => recipes::caddyfile(policy, &site),
         };
-        for (name, text) in [(recipe_name, &recipe), (main_name, &main)] {
-            let path = dir.join(name);
-            fs::write(&path, text).map_err(Error::io(format!("writing {}", path.display())))?;
-        }
+        let main = prepare(kind, &recipe, dir)?;
 
-        let mut cmd = Command::new(binary);
-        let main = dir.join(main_name);
-        match kind {
-            Kind::Nginx => {
-                cmd.arg("-p").arg(&run).arg("-c").arg(&main);
-                cmd.arg("-e").arg(run.join("error.log"));
-            }
+        let mut cmd = match kind {
+            Kind::Nginx => nginx_command(binary, dir),
             Kind::Caddy => {
+                let mut cmd = Command::new(binary);
                 cmd.args(["run", "--adapter", "caddyfile", "--config"])
                     .arg(&main)
                     .env("XDG_DATA_HOME", run.join("data"))
                     .env("XDG_CONFIG_HOME", run.join("config"))
                     .env("HOME", &run);
+                cmd
             }
-        }
+        };
         let output = run.join("output.log");
         let log = fs::File::create(&output)
             .map_err(Error::io(format!("creating {}", output.display())))?;
@@ -141,8 +121,7 @@ impl Server {
         cmd.stdin(Stdio::null()).stdout(log).stderr(log2);
         unprivileged(&mut cmd);
         let stop = (kind == Kind::Nginx).then(|| {
-            let mut stop = Command::new(binary);
-            stop.arg("-p").arg(&run).arg("-c").arg(&main);
+            let mut stop = nginx_command(binary, dir);
             stop.args(["-s", "stop"])
                 .stdout(Stdio::null())
                 .stderr(Stdio::null());
@@ -232,6 +211,75 @@ impl Drop for Server {
     }
 }
 
+/// Whether nginx accepts a recipe as it stands (`nginx -t`, run as [`Server::start`] would run
+/// it, serving nothing), with its output when it does not.
+pub fn nginx_accepts(binary: &Path, recipe: &str, dir: &Path) -> Result<(), Error> {
+    prepare(Kind::Nginx, recipe, dir)?;
+    let mut cmd = nginx_command(binary, dir);
+    cmd.arg("-t");
+    unprivileged(&mut cmd);
+    let out = cmd
+        .output()
+        .map_err(Error::io(format!("running {} -t", binary.display())))?;
+    if out.status.success() {
+        return Ok(());
+    }
+    Err(Error::Server(format!(
+        "nginx -t refuses the recipe:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    )))
+}
+
+/// nginx with the prefix, configuration and error log [`prepare`] wrote into `dir`.
+fn nginx_command(binary: &Path, dir: &Path) -> Command {
+    let run = dir.join("run");
+    let mut cmd = Command::new(binary);
+    cmd.arg("-p")
+        .arg(&run)
+        .arg("-c")
+        .arg(dir.join("nginx.conf"));
+    cmd.arg("-e").arg(run.join("error.log"));
+    cmd
+}
+
+/// Empties `dir`, makes the folders the server writes in (under `run/`, handed to it) and writes
+/// the recipe and the main configuration around it; returns the main configuration's path.
+fn prepare(kind: Kind, recipe: &str, dir: &Path) -> Result<PathBuf, Error> {
+    let run = dir.join("run");
+    if dir.exists() {
+        fs::remove_dir_all(dir).map_err(Error::io(format!("clearing {}", dir.display())))?;
+    }
+    for sub in [
+        &run,
+        &run.join("tmp"),
+        &run.join("data"),
+        &run.join("config"),
+    ] {
+        fs::create_dir_all(sub).map_err(Error::io(format!("creating {}", sub.display())))?;
+        give_away(sub)?;
+    }
+    let (recipe_name, main_name, main) = match kind {
+        Kind::Nginx => (
+            "device-page.conf",
+            "nginx.conf",
+            nginx_main(&run, &dir.join("device-page.conf"))?,
+        ),
+        Kind::Caddy => (
+            "device-page.Caddyfile",
+            "Caddyfile",
+            format!(
+                "{{\n\tadmin off\n}}\n\nimport {}\n",
+                path_text(&dir.join("device-page.Caddyfile"))?
+            ),
+        ),
+    };
+    for (name, text) in [(recipe_name, recipe), (main_name, &main)] {
+        let path = dir.join(name);
+        fs::write(&path, text).map_err(Error::io(format!("writing {}", path.display())))?;
+    }
+    Ok(dir.join(main_name))
+}
+
 /// The main configuration around the recipe: the brotli_static module, everything writable under
 /// `run`, the process in the foreground.
 fn nginx_main(run: &Path, recipe: &Path) -> Result<String, Error> {
@@ -252,7 +300,8 @@ fn nginx_main(run: &Path, recipe: &Path) -> Result<String, Error> {
     ))
 }
 
-fn free_port() -> Result<u16, Error> {
+/// A loopback port nothing listens on now.
+pub fn free_port() -> Result<u16, Error> {
     let listener =
         TcpListener::bind("127.0.0.1:0").map_err(Error::io("finding a free loopback port"))?;
     listener

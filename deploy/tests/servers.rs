@@ -57,6 +57,73 @@ fn the_committed_caddyfile_is_valid() -> Result<()> {
     Ok(())
 }
 
+/// nginx accepts the committed recipe, the TLS server and the redirect included, once its
+/// certificate and log paths point into a scratch folder (with a throwaway self-signed
+/// certificate from openssl).
+#[test]
+fn the_committed_nginx_recipe_is_valid() -> Result<()> {
+    let Some(nginx) = binary(Kind::Nginx)? else {
+        return Ok(());
+    };
+    let site = Site::example()?;
+    let scratch = Path::new(env!("CARGO_TARGET_TMPDIR")).join("hosting");
+    let (dir, ssl) = (scratch.join("nginx-committed"), scratch.join("nginx-ssl"));
+    std::fs::create_dir_all(&ssl).with_context(|| format!("creating {}", ssl.display()))?;
+    let (cert, key) = (ssl.join("fullchain.pem"), ssl.join("privkey.pem"));
+    let openssl = std::process::Command::new("openssl")
+        .args([
+            "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj",
+        ])
+        .arg(format!("/CN={}", site.server_name))
+        .arg("-keyout")
+        .arg(&key)
+        .arg("-out")
+        .arg(&cert)
+        .output()
+        .context("running openssl (`cargo xtask setup` installs it)")?;
+    if !openssl.status.success() {
+        bail!("openssl: {}", String::from_utf8_lossy(&openssl.stderr));
+    }
+    // nginx reads it as an unprivileged user; the key is a throwaway.
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644))?;
+
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(hosting::recipes::NGINX);
+    let committed = std::fs::read_to_string(&path)?;
+    let mut moves = vec![
+        (
+            format!("/etc/ssl/{}/", site.server_name),
+            format!("{}/", ssl.display()),
+        ),
+        (
+            "/var/log/nginx/".to_owned(),
+            format!("{}/", dir.join("run").display()),
+        ),
+    ];
+    for listen in ["80;", "[::]:80;", "443 ssl", "[::]:443 ssl"] {
+        let port = hosting::servers::free_port()?;
+        let rest = listen
+            .trim_start_matches("[::]:")
+            .trim_start_matches(char::is_numeric);
+        moves.push((
+            format!("listen {listen}"),
+            format!("listen 127.0.0.1:{port}{rest}"),
+        ));
+    }
+    let mut recipe = committed.clone();
+    for (from, to) in &moves {
+        if !recipe.contains(from.as_str()) {
+            bail!(
+                "{} no longer names {from}: update this test",
+                path.display()
+            );
+        }
+        recipe = recipe.replace(from.as_str(), to);
+    }
+    hosting::servers::nginx_accepts(&nginx, &recipe, &dir)?;
+    Ok(())
+}
+
 /// The server's binary, or `None` (with a message) when it is absent and may be.
 fn binary(kind: Kind) -> Result<Option<PathBuf>> {
     if let Some(path) = kind.binary() {

@@ -275,7 +275,7 @@ fn browser(tools: &Tools) -> Result<()> {
     apt_install(&["chromium", "chromium-driver"])
 }
 
-/// nginx with its brotli_static module, and Caddy: the hosting recipes are tested on them. The
+/// nginx with its brotli_static module, Caddy and openssl: the hosting recipes are tested on them. The
 /// tests run their own unprivileged processes; a system service the packages may start (on a
 /// machine with systemd) is not used.
 fn web_servers(tools: &Tools) -> Result<()> {
@@ -297,6 +297,10 @@ fn web_servers(tools: &Tools) -> Result<()> {
     }
     if caddy.is_none() {
         missing.push("caddy");
+    }
+    // A throwaway certificate lets `nginx -t` read the committed recipe's TLS server.
+    if output(Command::new("openssl").arg("version")).is_none() {
+        missing.push("openssl");
     }
     if missing.is_empty() {
         let nginx = nginx.unwrap_or_default();
