@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail, ensure};
 use device::{Args, Expiry, Outcome, exit};
+use emulator::hooks::{DeviceView, Fault, FaultRequest, Route};
 use emulator::{Config, Options, Running};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
@@ -131,25 +132,18 @@ impl Device {
     }
 }
 
-/// The emulator's record of a device: `GET /__emulator/devices/{userCode}`.
-async fn device_record(emu: &Running, user_code: &str) -> Result<Value> {
-    let url = format!("{}/__emulator/devices/{user_code}", emu.api_url());
-    let resp = reqwest::get(&url).await.context("device hook")?;
-    ensure!(resp.status() == StatusCode::OK, "{url}: {}", resp.status());
-    resp.json().await.context("device hook JSON")
+/// The emulator's record of a device.
+fn device_record(emu: &Running, user_code: &str) -> Result<DeviceView> {
+    emu.device(user_code)
+        .with_context(|| format!("the emulator has no device for {user_code}"))
 }
 
 /// The seconds between the token polls the emulator recorded.
-async fn poll_gaps(emu: &Running, user_code: &str) -> Result<Vec<f64>> {
-    let record = device_record(emu, user_code).await?;
-    let times = record["polls"]
-        .as_array()
-        .context("polls")?
+fn poll_gaps(emu: &Running, user_code: &str) -> Result<Vec<f64>> {
+    let times = device_record(emu, user_code)?
+        .polls
         .iter()
-        .map(|t| {
-            let t = t.as_str().context("poll time")?;
-            OffsetDateTime::parse(t, &Rfc3339).with_context(|| format!("poll time {t}"))
-        })
+        .map(|t| OffsetDateTime::parse(t, &Rfc3339).with_context(|| format!("poll time {t}")))
         .collect::<Result<Vec<_>>>()?;
     Ok(times
         .windows(2)
@@ -158,10 +152,10 @@ async fn poll_gaps(emu: &Running, user_code: &str) -> Result<Vec<f64>> {
 }
 
 /// Waits until the emulator has recorded at least `n` polls of the device.
-async fn polls_reach(emu: &Running, user_code: &str, n: usize) -> Result<Value> {
+async fn polls_reach(emu: &Running, user_code: &str, n: usize) -> Result<DeviceView> {
     for _ in 0..300 {
-        let record = device_record(emu, user_code).await?;
-        if record["polls"].as_array().is_some_and(|p| p.len() >= n) {
+        let record = device_record(emu, user_code)?;
+        if record.polls.len() >= n {
             return Ok(record);
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
@@ -170,24 +164,21 @@ async fn polls_reach(emu: &Running, user_code: &str, n: usize) -> Result<Value> 
 }
 
 /// The user code of the one device authorization the emulator holds.
-async fn only_user_code(emu: &Running) -> Result<String> {
-    let url = format!("{}/__emulator/devices", emu.api_url());
-    let devices: Value = reqwest::get(&url).await?.json().await?;
-    match devices.as_array().map(Vec::as_slice) {
-        Some([device]) => Ok(device["userCode"].as_str().context("userCode")?.to_owned()),
-        _ => bail!("not exactly one device: {devices}"),
+fn only_user_code(emu: &Running) -> Result<String> {
+    match emu.devices().as_slice() {
+        [device] => Ok(device.user_code.clone()),
+        devices => bail!("not exactly one device: {devices:?}"),
     }
 }
 
-async fn hook_post(emu: &Running, path: &str, body: Value) -> Result<()> {
-    let url = format!("{}/__emulator/{path}", emu.api_url());
-    let resp = reqwest::Client::new()
-        .post(&url)
-        .json(&body)
-        .send()
-        .await
-        .with_context(|| format!("POST {url}"))?;
-    ensure!(resp.status() == StatusCode::OK, "{url}: {}", resp.status());
+/// The next `count` requests to `route` meet `fault`.
+fn fault(emu: &Running, route: Route, count: u32, fault: Fault) -> Result<()> {
+    emu.add_fault(FaultRequest {
+        route,
+        count,
+        fault,
+    })
+    .context("adding a fault")?;
     Ok(())
 }
 
@@ -269,7 +260,7 @@ async fn connected_shows_the_user_scope_and_lifetime_and_polls_at_the_interval()
     );
     assert!(!text.contains('\x1b'), "no escape sequences off a terminal");
 
-    let gaps = poll_gaps(&emu, &code).await?;
+    let gaps = poll_gaps(&emu, &code)?;
     assert!(gaps.len() >= 2, "{gaps:?}");
     assert!(
         gaps.iter().all(|g| *g >= 0.95),
@@ -343,7 +334,7 @@ async fn an_expired_code_is_expired_token() -> Result<()> {
     let device = Device::start(args_for(&emu), false);
     let code = device.user_code().await?;
     polls_reach(&emu, &code, 1).await?;
-    hook_post(&emu, &format!("devices/{code}/expire"), json!({})).await?;
+    emu.expire_device(&code).context("expiring the code")?;
     let (outcome, text) = device.outcome().await?;
     assert!(
         matches!(outcome, Outcome::Expired(Expiry::Server(_))),
@@ -367,17 +358,14 @@ async fn slow_down_adds_five_seconds_to_every_later_poll() -> Result<()> {
     let device = Device::start(args, false);
     let code = device.user_code().await?;
     let record = polls_reach(&emu, &code, 2).await?;
-    assert_eq!(
-        record["interval"], 6,
-        "the server's interval grew: {record}"
-    );
+    assert_eq!(record.interval, 6, "the server's interval grew: {record:?}");
     // Approve well before the next poll (5.5 s later), so that poll gets the tokens.
     approve(&emu, &code, true).await?;
     let (outcome, text) = device.outcome().await?;
     assert_eq!(outcome.exit_code(), exit::CONNECTED, "{text}");
     assert!(text.contains("slow down"), "{text}");
 
-    let gaps = poll_gaps(&emu, &code).await?;
+    let gaps = poll_gaps(&emu, &code)?;
     assert_eq!(
         gaps.len(),
         2,
@@ -449,12 +437,7 @@ async fn an_unreachable_server_exits_6() -> Result<()> {
 #[tokio::test]
 async fn a_dropped_connection_is_unreachable() -> Result<()> {
     let emu = emulator().await?;
-    hook_post(
-        &emu,
-        "faults",
-        json!({"route": "device_authorization", "count": 1, "fault": {"kind": "drop"}}),
-    )
-    .await?;
+    fault(&emu, Route::DeviceAuthorization, 1, Fault::Drop)?;
     let (outcome, text) = Device::start(args_for(&emu), false).outcome().await?;
     assert_eq!(
         outcome.exit_code(),
@@ -468,12 +451,7 @@ async fn a_dropped_connection_is_unreachable() -> Result<()> {
 #[tokio::test]
 async fn a_passing_server_error_while_polling_is_retried() -> Result<()> {
     let emu = emulator().await?;
-    hook_post(
-        &emu,
-        "faults",
-        json!({"route": "token", "count": 1, "fault": {"kind": "status", "status": 503}}),
-    )
-    .await?;
+    fault(&emu, Route::Token, 1, Fault::Status { status: 503 })?;
     let device = Device::start(args_for(&emu), false);
     let code = device.user_code().await?;
     // The 503 never reaches the handler, so the first recorded poll is the retry.
@@ -492,12 +470,7 @@ async fn a_passing_server_error_while_polling_is_retried() -> Result<()> {
 #[tokio::test]
 async fn a_server_that_keeps_failing_ends_the_run() -> Result<()> {
     let emu = emulator().await?;
-    hook_post(
-        &emu,
-        "faults",
-        json!({"route": "token", "count": 100, "fault": {"kind": "status", "status": 500}}),
-    )
-    .await?;
+    fault(&emu, Route::Token, 100, Fault::Status { status: 500 })?;
     let args = Args {
         interval: Some(Duration::from_millis(100)),
         ..args_for(&emu)
@@ -525,7 +498,7 @@ async fn ctrl_c_stops_cleanly_and_gives_the_cursor_back() -> Result<()> {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let code = only_user_code(&emu).await?;
+    let code = only_user_code(&emu)?;
     if let Some(cancel) = device.cancel.take() {
         let _ = cancel.send(());
     }

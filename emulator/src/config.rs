@@ -1,5 +1,6 @@
-//! What one emulated PingOne environment holds (application, users, timings), the built-in demo
-//! values, and loading a TOML file over them, so every knob the tests or the demo need is data.
+//! What one emulated PingOne environment is set up with (application, users, timings) as a
+//! person writes it: the built-in demo values, and a TOML file over them, checked. Values that
+//! can follow the running listeners say so explicitly; `environment` works them out at start.
 
 use std::fmt;
 use std::path::Path;
@@ -23,8 +24,8 @@ pub const DEMO_PASSWORD: &str = "lovelace-1815";
 /// emulator runs without one.
 pub const DEMO_PAGE_ORIGIN: &str = "http://127.0.0.1:8080";
 
-/// Everything the emulated environment holds. `Config::demo()` is the built-in environment;
-/// a TOML file may replace any value (missing keys keep the demo's).
+/// Everything the emulated environment is set up with. `Config::demo()` is the built-in
+/// environment; a TOML file may replace any value (missing keys keep the demo's).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
@@ -109,8 +110,8 @@ impl fmt::Display for SameSite {
     }
 }
 
-/// The environment's device-grant application. `Option` fields left `None` follow the running
-/// emulator (see each); `Running::config()` shows them resolved.
+/// The environment's device-grant application. Values that can follow the running emulator say
+/// how; `Running::config()` shows them worked out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct Application {
@@ -126,16 +127,17 @@ pub struct Application {
     pub icon_href: Option<String>,
     /// The scopes the application may request, with the text shown at consent, in order.
     pub scopes: Vec<Scope>,
-    /// `loginPageUrl`. `None`: `{page_url}/device`, or `http://127.0.0.1:8080/device` without a
-    /// page listener. `""`: none (the `302` goes to PingOne's hosted sign-on).
-    pub login_page_url: Option<String>,
+    /// `loginPageUrl`. `Automatic`: `{page_url}/device`, or `http://127.0.0.1:8080/device`
+    /// without a page listener. `Off` (`false` in TOML): none, so the `302` goes to PingOne's
+    /// hosted sign-on.
+    pub login_page_url: Link,
     /// Origins allowed by CORS (`ALLOW_SPECIFIC_ORIGINS`, at most 20). `None`: the page
     /// listener's origin, or `http://127.0.0.1:8080` without one. `[]`: `ALLOW_NO_ORIGINS`.
     pub cors_origins: Option<Vec<String>>,
-    /// `deviceCustomVerificationUri`, returned as `verification_uri`. `None`: `{page_url}/device`,
-    /// or PingOne's own `{api_url}/{envId}/device/{devicePathId}` without a page listener.
-    /// `""`: none (PingOne's own).
-    pub device_custom_verification_uri: Option<String>,
+    /// `deviceCustomVerificationUri`, returned as `verification_uri`. `Automatic`:
+    /// `{page_url}/device`, or none without a page listener. `Off` (`false` in TOML): none, so
+    /// devices get PingOne's own `{api_url}/{envId}/device/{devicePathId}`.
+    pub device_custom_verification_uri: Link,
     /// `deviceTimeout`: seconds a device code lives (1–3600).
     pub device_timeout: u64,
     /// `devicePollingInterval`: seconds between token polls (1–60).
@@ -150,6 +152,61 @@ pub struct Scope {
     pub name: String,
     /// What it lets the application do, in words.
     pub description: String,
+}
+
+/// A URL setting that can follow the running emulator, be switched off, or be given.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "LinkToml", into = "LinkToml")]
+pub enum Link {
+    /// Follows the emulator's listeners (each setting says how): `true` in TOML, or leave the
+    /// key out.
+    #[default]
+    Automatic,
+    /// None at all: `false` in TOML.
+    Off,
+    /// This URL: a string in TOML.
+    Url(String),
+}
+
+impl Link {
+    /// The URL, when one is given.
+    pub fn url(&self) -> Option<&str> {
+        match self {
+            Link::Url(url) => Some(url),
+            Link::Automatic | Link::Off => None,
+        }
+    }
+}
+
+/// How a [`Link`] is written in TOML: `true`, `false` or a URL.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum LinkToml {
+    Automatic(bool),
+    Url(String),
+}
+
+impl TryFrom<LinkToml> for Link {
+    type Error = &'static str;
+
+    fn try_from(value: LinkToml) -> Result<Link, Self::Error> {
+        match value {
+            LinkToml::Automatic(true) => Ok(Link::Automatic),
+            LinkToml::Automatic(false) => Ok(Link::Off),
+            LinkToml::Url(url) if url.is_empty() => Err("an empty URL: write false for none"),
+            LinkToml::Url(url) => Ok(Link::Url(url)),
+        }
+    }
+}
+
+impl From<Link> for LinkToml {
+    fn from(link: Link) -> LinkToml {
+        match link {
+            Link::Automatic => LinkToml::Automatic(true),
+            Link::Off => LinkToml::Automatic(false),
+            Link::Url(url) => LinkToml::Url(url),
+        }
+    }
 }
 
 /// A user who can sign on with a password.
@@ -202,9 +259,9 @@ impl Default for Application {
                     description: "See your name and username".to_owned(),
                 },
             ],
-            login_page_url: None,
+            login_page_url: Link::Automatic,
             cors_origins: None,
-            device_custom_verification_uri: None,
+            device_custom_verification_uri: Link::Automatic,
             device_timeout: 600,
             device_polling_interval: 5,
         }
@@ -338,15 +395,14 @@ impl Config {
             );
         }
         for (key, value) in [
-            ("application.login_page_url", &app.login_page_url),
+            ("application.login_page_url", app.login_page_url.url()),
             (
                 "application.device_custom_verification_uri",
-                &app.device_custom_verification_uri,
+                app.device_custom_verification_uri.url(),
             ),
-            ("application.icon_href", &app.icon_href),
+            ("application.icon_href", app.icon_href.as_deref()),
         ] {
             if let Some(url) = value
-                && !url.is_empty()
                 && !is_http_url(url)
             {
                 bail!("{key} {url:?} must be an absolute http:// or https:// URL");
@@ -434,7 +490,8 @@ mod tests {
             name = "Kitchen radio"
             device_polling_interval = 1
             cors_origins = []
-            login_page_url = ""
+            login_page_url = false
+            device_custom_verification_uri = "https://tv.example/activate"
             [[users]]
             id = "u1"
             username = "grace"
@@ -449,7 +506,11 @@ mod tests {
         assert_eq!(config.application.device_polling_interval, 1);
         assert_eq!(config.application.client_id, DEMO_CLIENT_ID);
         assert_eq!(config.application.cors_origins, Some(vec![]));
-        assert_eq!(config.application.login_page_url.as_deref(), Some(""));
+        assert_eq!(config.application.login_page_url, Link::Off);
+        assert_eq!(
+            config.application.device_custom_verification_uri,
+            Link::Url("https://tv.example/activate".to_owned())
+        );
         assert_eq!(config.environment_id, DEMO_ENV_ID);
         assert_eq!(config.users.len(), 1);
         assert_eq!(config.users[0].username, "grace");
@@ -469,6 +530,7 @@ mod tests {
                 "origin",
             ),
             ("colour = \"blue\"", "colour"),
+            ("[application]\nlogin_page_url = \"\"", "login_page_url"),
         ] {
             let err = Config::from_toml_str(text).expect_err(text);
             let text_of_err = format!("{err:#}");

@@ -9,7 +9,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::ApiError;
-use crate::store::Shared;
+use crate::state::Shared;
 
 /// Request headers a page may send (beyond the CORS-safelisted ones).
 const ALLOWED_HEADERS: &[&str] = &[
@@ -27,7 +27,13 @@ pub(crate) async fn cors(State(st): State<Arc<Shared>>, req: Request, next: Next
         .headers()
         .get(header::ORIGIN)
         .and_then(|o| o.to_str().ok())
-        .filter(|o| st.cors_origins().iter().any(|allowed| allowed == o))
+        .filter(|o| {
+            st.env
+                .application
+                .cors_origins
+                .iter()
+                .any(|allowed| allowed == o)
+        })
         .map(str::to_owned);
 
     let is_preflight = req.method() == Method::OPTIONS

@@ -8,100 +8,20 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use serde::{Deserialize, Serialize};
 
 use crate::error::ApiError;
-use crate::flows::Action;
-use crate::store::Shared;
-
-/// Which requests a fault applies to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub(crate) enum Route {
-    /// `/{envId}/flows/*`, GET and POST.
-    Flows,
-    /// `/{envId}/device` and `/{envId}/device/*`.
-    Device,
-    /// `/{envId}/as/device_authorization`.
-    DeviceAuthorization,
-    /// `/{envId}/as/token`.
-    Token,
-    /// The page listener's `/config.json`.
-    Config,
-    /// Every GET or POST on the API listener outside `/__emulator/`, and `/config.json`.
-    Any,
-}
-
-/// What happens instead of (or before) the real answer.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub(crate) enum Fault {
-    /// Wait, then answer normally.
-    Latency { ms: u64 },
-    /// Answer this status with a PingOne error body; the handler does not run.
-    Status { status: u16 },
-    /// Close the connection without a response; the handler does not run.
-    Drop,
-    /// `200` with a truncated JSON body; the handler does not run.
-    MalformedJson,
-}
-
-impl Fault {
-    pub fn kind(&self) -> &'static str {
-        match self {
-            Fault::Latency { .. } => "latency",
-            Fault::Status { .. } => "status",
-            Fault::Drop => "drop",
-            Fault::MalformedJson => "malformed_json",
-        }
-    }
-}
-
-/// `POST /__emulator/faults` body.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct FaultRequest {
-    pub route: Route,
-    pub count: u32,
-    pub fault: Fault,
-}
-
-/// A registered fault and how many more requests it applies to.
-#[derive(Clone, Debug, Serialize)]
-pub(crate) struct FaultRule {
-    pub route: Route,
-    pub remaining: u32,
-    pub fault: Fault,
-}
-
-impl FaultRequest {
-    /// Checks the values; the message says what is wrong.
-    pub fn validate(&self) -> Result<(), String> {
-        if self.count == 0 {
-            return Err("count must be at least 1".to_owned());
-        }
-        match self.fault {
-            Fault::Latency { ms } if ms > 120_000 => {
-                Err("latency ms must be at most 120000".to_owned())
-            }
-            Fault::Status { status } if !(200..=599).contains(&status) => {
-                Err("status must be between 200 and 599".to_owned())
-            }
-            _ => Ok(()),
-        }
-    }
-}
+use crate::hooks::{Fault, Route};
+use crate::model::Action;
+use crate::state::Shared;
 
 /// Marks a response whose connection the server must close without writing it.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct DropConnection;
 
-/// The route kind of an API listener path, `None` for the rest of the PingOne surface.
-fn api_route(path: &str, env: &str) -> Option<Route> {
-    let rest = path
-        .strip_prefix('/')?
-        .strip_prefix(env)?
-        .strip_prefix('/')?;
+/// The route kind of an API listener path under `base_path` (`/{envId}`), `None` for the rest
+/// of the PingOne surface.
+fn api_route(path: &str, base_path: &str) -> Option<Route> {
+    let rest = path.strip_prefix(base_path)?.strip_prefix('/')?;
     if rest.starts_with("flows/") {
         Some(Route::Flows)
     } else if rest == "device" || rest.starts_with("device/") {
@@ -139,7 +59,7 @@ pub(crate) async fn api_faults(
     if !(req.method() == Method::GET || req.method() == Method::POST) {
         return next.run(req).await;
     }
-    let kind = api_route(req.uri().path(), &st.cfg.environment_id);
+    let kind = api_route(req.uri().path(), &st.env.base_path());
     let Some(fault) = take(&st, kind) else {
         return next.run(req).await;
     };
@@ -222,7 +142,7 @@ fn record_on_flow(st: &Shared, req: &Request, fault: &Fault) {
 mod tests {
     use super::*;
 
-    const ENV: &str = "8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f";
+    const BASE: &str = "/8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f";
 
     #[test]
     fn paths_map_to_routes() {
@@ -251,29 +171,7 @@ mod tests {
             ("/other/flows/abc", None),
             ("/", None),
         ] {
-            assert_eq!(api_route(path, ENV), want, "{path}");
+            assert_eq!(api_route(path, BASE), want, "{path}");
         }
-    }
-
-    #[test]
-    fn fault_requests_parse_as_the_hooks_document() {
-        let req: FaultRequest = serde_json::from_str(
-            r#"{"route":"device_authorization","count":2,"fault":{"kind":"latency","ms":3000}}"#,
-        )
-        .expect("valid");
-        assert_eq!(req.route, Route::DeviceAuthorization);
-        assert_eq!(req.fault, Fault::Latency { ms: 3000 });
-        for text in [
-            r#"{"route":"any","count":1,"fault":{"kind":"drop"}}"#,
-            r#"{"route":"config","count":1,"fault":{"kind":"malformed_json"}}"#,
-            r#"{"route":"flows","count":1,"fault":{"kind":"status","status":503}}"#,
-        ] {
-            let req: FaultRequest = serde_json::from_str(text).expect(text);
-            req.validate().expect(text);
-        }
-        let zero: FaultRequest =
-            serde_json::from_str(r#"{"route":"any","count":0,"fault":{"kind":"drop"}}"#)
-                .expect("parses");
-        assert!(zero.validate().is_err());
     }
 }

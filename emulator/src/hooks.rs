@@ -1,246 +1,231 @@
-//! Test hooks under `/__emulator/` on the API listener: read what flows and devices received,
-//! force expiry or a status, inject faults. Never part of the PingOne surface; no CORS.
+//! The test hooks' vocabulary: what `/__emulator/` answers and accepts, as types. Tests in the
+//! same process use them through [`Running`](crate::Running)'s helpers, tests over HTTP
+//! serialise the same types, so the two cannot drift apart. Never part of the PingOne surface.
+//!
+//! Times are strings as PingOne writes them (`2026-11-28T18:24:57.154Z`).
 
-use std::sync::Arc;
+use serde::{Deserialize, Serialize};
 
-use axum::Router;
-use axum::body::Body;
-use axum::extract::State;
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
-use serde_json::{Value, json};
-use time::OffsetDateTime;
-
-use crate::codes;
-use crate::error::{ApiError, json_response};
-use crate::faults::{FaultRequest, FaultRule};
-use crate::request::{PathParams, read_body};
-use crate::store::{Device, Flow, FlowStatus, Shared, Store, now, rfc3339};
-
-pub(crate) fn router() -> Router<Arc<Shared>> {
-    Router::new()
-        .route("/__emulator/flows", get(list_flows))
-        .route("/__emulator/flows/{flow_id}", get(show_flow))
-        .route("/__emulator/flows/{flow_id}/expire", post(expire_flow))
-        .route("/__emulator/flows/{flow_id}/status", post(force_status))
-        .route("/__emulator/devices", get(list_devices))
-        .route("/__emulator/devices/{user_code}", get(show_device))
-        .route(
-            "/__emulator/devices/{user_code}/expire",
-            post(expire_device),
-        )
-        .route(
-            "/__emulator/faults",
-            get(list_faults).post(add_fault).delete(clear_faults),
-        )
+/// One flow as the emulator recorded it: `GET /__emulator/flows[/{id}]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FlowView {
+    /// The flow id.
+    pub id: String,
+    /// The status the flow resource shows (`USERNAME_PASSWORD_REQUIRED`, …).
+    pub status: String,
+    /// The device's user code (display form), once a code was verified in this flow.
+    pub user_code: Option<String>,
+    /// The `user_code` the browser brought to `/device…`: recorded, never checked.
+    pub user_code_hint: Option<String>,
+    /// The flow resource's `session.id`.
+    pub session_id: Option<String>,
+    /// The signed-on user's id.
+    pub user_id: Option<String>,
+    /// Wrong user codes this flow received.
+    pub failed_user_code_attempts: u32,
+    /// Every request the flow received, in order.
+    pub actions: Vec<ActionView>,
+    /// When the flow was created.
+    pub created_at: String,
+    /// When the flow idles out (it slides with every accepted call).
+    pub expires_at: String,
+    /// Whether it has idled out (any call now answers `404`).
+    pub expired: bool,
 }
 
-fn flow_view(store: &Store, flow: &Flow, now: OffsetDateTime) -> Value {
-    let user_code = flow
-        .device_code
-        .as_ref()
-        .and_then(|dc| store.devices.get(dc))
-        .map(|d| d.user_code.clone());
-    let actions: Vec<Value> = flow
-        .actions
-        .iter()
-        .map(|a| {
-            let mut v =
-                json!({"action": a.action, "at": rfc3339(a.at), "httpStatus": a.http_status});
-            if let Some(fault) = a.fault {
-                v["fault"] = json!(fault);
+/// One request a flow received.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionView {
+    /// `GET`, `usernamePassword.check`, `userCode.verify`, `deviceAuthGrant.consent`,
+    /// `session.reset`, `resume`, or `POST {media type}` for a media type naming no action.
+    pub action: String,
+    /// When it arrived.
+    pub at: String,
+    /// The status answered; `None` when an injected fault dropped the connection.
+    pub http_status: Option<u16>,
+    /// The kind of the injected fault that answered instead of the flow, if one did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fault: Option<String>,
+}
+
+/// One device authorization: `GET /__emulator/devices[/{userCode}]`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DeviceView {
+    /// The user code in display form, `XXXX-XXXX`.
+    pub user_code: String,
+    /// The device code the device polls with.
+    pub device_code: String,
+    /// The application that asked.
+    pub client_id: String,
+    /// The scopes granted at the device authorization.
+    pub scopes: Vec<String>,
+    /// `PENDING`, `APPROVED`, `DENIED`, `EXPIRED` or `ISSUED`.
+    pub status: String,
+    /// The current polling interval in seconds (grows by 5 with each `slow_down`).
+    pub interval: u64,
+    /// When each token poll arrived.
+    pub polls: Vec<String>,
+    /// When the codes were issued.
+    pub created_at: String,
+    /// When they expire.
+    pub expires_at: String,
+}
+
+/// Which requests a fault applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Route {
+    /// `{base}/flows/*`, GET and POST.
+    Flows,
+    /// `{base}/device` and `{base}/device/*`.
+    Device,
+    /// `{base}/as/device_authorization`.
+    DeviceAuthorization,
+    /// `{base}/as/token`.
+    Token,
+    /// The page listener's `/config.json`.
+    Config,
+    /// Every GET or POST on the API listener outside `/__emulator/`, and `/config.json`.
+    Any,
+}
+
+/// What happens instead of (or before) the real answer.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Fault {
+    /// Wait, then answer normally.
+    Latency {
+        /// How long, in milliseconds (at most 120 000).
+        ms: u64,
+    },
+    /// Answer this status with a PingOne error body; the handler does not run.
+    Status {
+        /// The HTTP status (200–599).
+        status: u16,
+    },
+    /// Close the connection without a response; the handler does not run.
+    Drop,
+    /// `200` with a truncated JSON body; the handler does not run.
+    MalformedJson,
+}
+
+impl Fault {
+    /// The name the hooks record on a faulted request (`latency`, `status`, …).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Fault::Latency { .. } => "latency",
+            Fault::Status { .. } => "status",
+            Fault::Drop => "drop",
+            Fault::MalformedJson => "malformed_json",
+        }
+    }
+}
+
+/// `POST /__emulator/faults`: the next `count` requests to `route` meet `fault`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRequest {
+    /// Which requests.
+    pub route: Route,
+    /// How many of them (at least 1).
+    pub count: u32,
+    /// What they meet.
+    pub fault: Fault,
+}
+
+impl FaultRequest {
+    /// Checks the values; the error says what is wrong.
+    pub fn validate(&self) -> Result<(), HookError> {
+        let invalid = |why: &str| Err(HookError::Invalid(why.to_owned()));
+        if self.count == 0 {
+            return invalid("count must be at least 1");
+        }
+        match self.fault {
+            Fault::Latency { ms } if ms > 120_000 => invalid("latency ms must be at most 120000"),
+            Fault::Status { status } if !(200..=599).contains(&status) => {
+                invalid("status must be between 200 and 599")
             }
-            v
-        })
-        .collect();
-    json!({
-        "id": flow.id,
-        "status": flow.status.as_str(),
-        "userCode": user_code,
-        "userCodeHint": flow.user_code_hint,
-        "sessionId": flow.session_id,
-        "userId": flow.user_id,
-        "failedUserCodeAttempts": flow.failed_code_attempts,
-        "actions": actions,
-        "createdAt": rfc3339(flow.created_at),
-        "expiresAt": rfc3339(flow.expires_at),
-        "expired": flow.is_expired(now),
-    })
-}
-
-fn device_view(device: &Device, now: OffsetDateTime) -> Value {
-    let polls: Vec<String> = device.polls.iter().map(|t| rfc3339(*t)).collect();
-    json!({
-        "userCode": device.user_code,
-        "deviceCode": device.device_code,
-        "clientId": device.client_id,
-        "scopes": device.scopes,
-        "status": device.status_name(now),
-        "interval": device.interval,
-        "polls": polls,
-        "createdAt": rfc3339(device.created_at),
-        "expiresAt": rfc3339(device.expires_at),
-    })
-}
-
-fn no_flow() -> Response {
-    ApiError::not_found("No such flow.").into_response()
-}
-
-fn no_device() -> Response {
-    ApiError::not_found("No device authorization has that user code.").into_response()
-}
-
-async fn list_flows(State(st): State<Arc<Shared>>) -> Response {
-    let now = now();
-    let store = st.lock();
-    let flows: Vec<Value> = store
-        .flow_order
-        .iter()
-        .filter_map(|id| store.flows.get(id))
-        .map(|f| flow_view(&store, f, now))
-        .collect();
-    json_response(StatusCode::OK, &Value::Array(flows))
-}
-
-async fn show_flow(
-    State(st): State<Arc<Shared>>,
-    PathParams(flow_id): PathParams<String>,
-) -> Response {
-    let store = st.lock();
-    match store.flows.get(&flow_id) {
-        Some(flow) => json_response(StatusCode::OK, &flow_view(&store, flow, now())),
-        None => no_flow(),
+            _ => Ok(()),
+        }
     }
 }
 
-async fn expire_flow(
-    State(st): State<Arc<Shared>>,
-    PathParams(flow_id): PathParams<String>,
-) -> Response {
-    let now = now();
-    let mut store = st.lock();
-    let Some(flow) = store.flows.get_mut(&flow_id) else {
-        return no_flow();
-    };
-    flow.expires_at = now - time::Duration::seconds(1);
-    let store = &*store;
-    match store.flows.get(&flow_id) {
-        Some(flow) => json_response(StatusCode::OK, &flow_view(store, flow, now)),
-        None => no_flow(),
-    }
+/// A registered fault and how many more requests it applies to: `GET /__emulator/faults`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FaultRule {
+    /// Which requests.
+    pub route: Route,
+    /// How many more of them.
+    pub remaining: u32,
+    /// What they meet.
+    pub fault: Fault,
 }
 
-async fn force_status(
-    State(st): State<Arc<Shared>>,
-    PathParams(flow_id): PathParams<String>,
-    body: Body,
-) -> Response {
-    let value = match hook_json(&st, body).await {
-        Ok(v) => v,
-        Err(err) => return err.into_response(),
-    };
-    let status = value.get("status").and_then(Value::as_str).unwrap_or("");
-    let valid = (1..=64).contains(&status.len())
-        && status.starts_with(|c: char| c.is_ascii_uppercase())
-        && status.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
-    if !valid {
-        return ApiError::invalid_request(
-            "Body must be {\"status\":\"SOME_STATUS\"} (upper-case letters and '_').",
+/// `POST /__emulator/flows/{id}/status`: put the flow in any status, as a sign-on policy would.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusRequest {
+    /// Upper-case letters and `_`, like `OTP_REQUIRED`.
+    pub status: String,
+}
+
+/// Why a hook refused.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum HookError {
+    /// No flow has that id.
+    #[error("no such flow")]
+    NoFlow,
+    /// No device authorization has that user code.
+    #[error("no device authorization has that user code")]
+    NoDevice,
+    /// The request's values are not acceptable; says why.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fault_requests_parse_as_the_hooks_document() {
+        let req: FaultRequest = serde_json::from_str(
+            r#"{"route":"device_authorization","count":2,"fault":{"kind":"latency","ms":3000}}"#,
         )
-        .into_response();
-    }
-    let now = now();
-    let mut store = st.lock();
-    let Some(flow) = store.flows.get_mut(&flow_id) else {
-        return no_flow();
-    };
-    flow.status = FlowStatus::parse(status);
-    let store = &*store;
-    match store.flows.get(&flow_id) {
-        Some(flow) => json_response(StatusCode::OK, &flow_view(store, flow, now)),
-        None => no_flow(),
-    }
-}
-
-async fn list_devices(State(st): State<Arc<Shared>>) -> Response {
-    let now = now();
-    let store = st.lock();
-    let mut devices: Vec<&Device> = store.devices.values().collect();
-    devices.sort_by_key(|d| d.created_at);
-    let devices: Vec<Value> = devices.into_iter().map(|d| device_view(d, now)).collect();
-    json_response(StatusCode::OK, &Value::Array(devices))
-}
-
-fn device_code_of(store: &Store, user_code: &str) -> Option<String> {
-    store.user_codes.get(&codes::normalize(user_code)).cloned()
-}
-
-async fn show_device(
-    State(st): State<Arc<Shared>>,
-    PathParams(user_code): PathParams<String>,
-) -> Response {
-    let store = st.lock();
-    match device_code_of(&store, &user_code).and_then(|dc| store.devices.get(&dc)) {
-        Some(device) => json_response(StatusCode::OK, &device_view(device, now())),
-        None => no_device(),
-    }
-}
-
-async fn expire_device(
-    State(st): State<Arc<Shared>>,
-    PathParams(user_code): PathParams<String>,
-) -> Response {
-    let now = now();
-    let mut store = st.lock();
-    let device = device_code_of(&store, &user_code).and_then(|dc| store.devices.get_mut(&dc));
-    match device {
-        Some(device) => {
-            device.expires_at = now - time::Duration::seconds(1);
-            json_response(StatusCode::OK, &device_view(device, now))
+        .expect("valid");
+        assert_eq!(req.route, Route::DeviceAuthorization);
+        assert_eq!(req.fault, Fault::Latency { ms: 3000 });
+        for text in [
+            r#"{"route":"any","count":1,"fault":{"kind":"drop"}}"#,
+            r#"{"route":"config","count":1,"fault":{"kind":"malformed_json"}}"#,
+            r#"{"route":"flows","count":1,"fault":{"kind":"status","status":503}}"#,
+        ] {
+            let req: FaultRequest = serde_json::from_str(text).expect(text);
+            req.validate().expect(text);
         }
-        None => no_device(),
+        let zero: FaultRequest =
+            serde_json::from_str(r#"{"route":"any","count":0,"fault":{"kind":"drop"}}"#)
+                .expect("parses");
+        assert!(zero.validate().is_err());
     }
-}
 
-async fn list_faults(State(st): State<Arc<Shared>>) -> Response {
-    let rules: Vec<FaultRule> = st.lock_faults().clone();
-    json_response(StatusCode::OK, &json!(rules))
-}
-
-async fn add_fault(State(st): State<Arc<Shared>>, body: Body) -> Response {
-    let value = match hook_json(&st, body).await {
-        Ok(v) => v,
-        Err(err) => return err.into_response(),
-    };
-    let request: FaultRequest = match serde_json::from_value(value) {
-        Ok(r) => r,
-        Err(e) => {
-            return ApiError::invalid_request(format!("Not a fault: {e}")).into_response();
-        }
-    };
-    if let Err(why) = request.validate() {
-        return ApiError::invalid_request(why).into_response();
+    #[test]
+    fn views_keep_the_hooks_json_names() {
+        let action = ActionView {
+            action: "GET".to_owned(),
+            at: "2026-11-28T18:24:57.154Z".to_owned(),
+            http_status: None,
+            fault: None,
+        };
+        let json = serde_json::to_value(&action).expect("serialises");
+        assert_eq!(
+            json,
+            serde_json::json!({"action": "GET", "at": "2026-11-28T18:24:57.154Z", "httpStatus": null})
+        );
+        let back: ActionView = serde_json::from_value(json).expect("reads back");
+        assert_eq!(back, action);
     }
-    let mut rules = st.lock_faults();
-    rules.push(FaultRule {
-        route: request.route,
-        remaining: request.count,
-        fault: request.fault,
-    });
-    json_response(StatusCode::OK, &json!(*rules))
-}
-
-async fn clear_faults(State(st): State<Arc<Shared>>) -> Response {
-    st.lock_faults().clear();
-    json_response(StatusCode::OK, &json!([]))
-}
-
-async fn hook_json(st: &Shared, body: Body) -> Result<Value, ApiError> {
-    let bytes = read_body(body, st.cfg.max_body_bytes)
-        .await
-        .map_err(|_| ApiError::invalid_request("The body is too large or unreadable."))?;
-    serde_json::from_slice(&bytes)
-        .map_err(|_| ApiError::invalid_request("The body is not valid JSON."))
 }

@@ -1,6 +1,7 @@
 //! A faithful local PingOne for the OAuth 2.0 Device Authorization Grant (RFC 8628): the server
-//! the demo runs on and every end-to-end test uses. See `shared/pingone-device-flow.md` for the
-//! contract it implements.
+//! the demo runs on and every end-to-end test uses. It implements the contract in the
+//! repository's `docs/pingone-contract.md`; where PingOne publishes nothing, its choices are
+//! listed there under "What the emulator adds".
 //!
 //! ```no_run
 //! # async fn demo() -> anyhow::Result<()> {
@@ -17,23 +18,31 @@
 //! # }
 //! ```
 
+mod clock;
 mod codes;
 mod config;
 mod cors;
+mod entry;
+mod environment;
 mod error;
 mod faults;
-mod flows;
-mod hooks;
+mod flow_api;
+mod flow_resource;
+pub mod hooks;
+mod hosted;
 mod jwt;
+mod model;
 mod oauth;
 mod page;
 mod request;
 mod server;
-mod store;
+mod state;
+mod test_hooks;
 
 pub use config::{
     Application, Config, DEMO_APP_NAME, DEMO_CLIENT_ID, DEMO_DEVICE_PATH_ID, DEMO_ENV_ID,
-    DEMO_PAGE_ORIGIN, DEMO_PASSWORD, DEMO_USERNAME, SameSite, Scope, SessionCookie, User,
+    DEMO_PAGE_ORIGIN, DEMO_PASSWORD, DEMO_USERNAME, Link, SameSite, Scope, SessionCookie, User,
     UserCodeCharset,
 };
+pub use environment::{Environment, ResolvedApplication};
 pub use server::{Options, Running, start};

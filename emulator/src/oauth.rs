@@ -7,38 +7,32 @@ use std::time::{Duration, Instant};
 use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use base64::Engine;
 use serde_json::json;
 use tracing::info;
 
+use crate::clock::{now, secs};
 use crate::codes;
-use crate::error::{ApiError, OAuthError, json_response};
+use crate::error::{OAuthError, json_response};
 use crate::jwt;
-use crate::request::{BodyError, PathParams, media_type, parse_form, read_body};
-use crate::store::{Device, DeviceStatus, Shared, now, secs};
+use crate::model::{Device, DeviceStatus};
+use crate::request::{BodyError, media_type, parse_form, read_body};
+use crate::state::Shared;
 
 /// The grant type of RFC 8628 §3.4.
 pub(crate) const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
-/// `POST /{envId}/as/device_authorization`
+/// `POST {base}/as/device_authorization`
 pub(crate) async fn device_authorization(
     State(st): State<Arc<Shared>>,
-    PathParams(env): PathParams<String>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
-    in_env(&st, &env, authorize_device(&st, &headers, body)).await
-}
-
-async fn authorize_device(
-    st: &Shared,
-    headers: &HeaderMap,
-    body: Body,
 ) -> Result<Response, OAuthError> {
-    let form = read_form(st, headers, body).await?;
-    let client_id = client_of(st, headers, &form)?;
-    let app = &st.cfg.application;
+    let form = read_form(&st, &headers, body).await?;
+    let client_id = client_of(&st, &headers, &form)?;
+    let env = &st.env;
+    let app = &env.application;
 
     let scopes: Vec<String> = match form.get("scope").map(|s| s.split_whitespace()) {
         Some(requested) => {
@@ -65,8 +59,8 @@ async fn authorize_device(
 
     let now = now();
     let mut store = st.lock();
-    store.prune(now, secs(st.cfg.session_idle_timeout));
-    let mut user_code = codes::new_user_code(st.cfg.user_code_charset);
+    store.prune(now, env.session_idle);
+    let mut user_code = codes::new_user_code(env.user_code_charset);
     let mut tries = 0;
     while store.user_codes.contains_key(&codes::normalize(&user_code)) {
         tries += 1;
@@ -76,7 +70,7 @@ async fn authorize_device(
                     .with_status(StatusCode::SERVICE_UNAVAILABLE),
             );
         }
-        user_code = codes::new_user_code(st.cfg.user_code_charset);
+        user_code = codes::new_user_code(env.user_code_charset);
     }
     let device_code = uuid::Uuid::new_v4().to_string();
     let expires_in = app.device_timeout;
@@ -102,8 +96,8 @@ async fn authorize_device(
     drop(store);
     info!(%user_code, scopes = %scopes.join(" "), "device authorization started");
 
-    let verification_uri = st.verification_uri();
-    let complete = crate::request::with_query(&verification_uri, &[("user_code", &user_code)]);
+    let verification_uri = &app.verification_uri;
+    let complete = crate::request::with_query(verification_uri, &[("user_code", &user_code)]);
     Ok(json_response(
         StatusCode::OK,
         &json!({
@@ -117,30 +111,13 @@ async fn authorize_device(
     ))
 }
 
-/// `POST /{envId}/as/token`
+/// `POST {base}/as/token`: one poll of a device.
 pub(crate) async fn token(
     State(st): State<Arc<Shared>>,
-    PathParams(env): PathParams<String>,
     headers: HeaderMap,
     body: Body,
-) -> Response {
-    in_env(&st, &env, poll(&st, &headers, body)).await
-}
-
-/// Runs an OAuth endpoint's work for a known environment; an unknown one is PingOne's `404`.
-async fn in_env(
-    st: &Shared,
-    env: &str,
-    work: impl Future<Output = Result<Response, OAuthError>>,
-) -> Response {
-    if !st.is_env(env) {
-        return ApiError::not_found("The requested environment was not found.").into_response();
-    }
-    work.await.unwrap_or_else(IntoResponse::into_response)
-}
-
-async fn poll(st: &Shared, headers: &HeaderMap, body: Body) -> Result<Response, OAuthError> {
-    let form = read_form(st, headers, body).await?;
+) -> Result<Response, OAuthError> {
+    let form = read_form(&st, &headers, body).await?;
     match form.get("grant_type").map(String::as_str) {
         None | Some("") => {
             return Err(OAuthError::new(
@@ -156,7 +133,7 @@ async fn poll(st: &Shared, headers: &HeaderMap, body: Body) -> Result<Response, 
             ));
         }
     }
-    let client_id = client_of(st, headers, &form)?;
+    let client_id = client_of(&st, &headers, &form)?;
     let device_code = match form.get("device_code") {
         Some(code) if !code.is_empty() => code,
         _ => {
@@ -231,12 +208,13 @@ async fn poll(st: &Shared, headers: &HeaderMap, body: Body) -> Result<Response, 
     let user_code = device.user_code.clone();
     drop(store);
 
-    let lifetime = st.cfg.access_token_lifetime;
+    let env = &st.env;
+    let lifetime = env.token_lifetime.whole_seconds();
     let iat = now.unix_timestamp();
-    let exp = iat.saturating_add(i64::try_from(lifetime).unwrap_or(i64::MAX / 2));
-    let issuer = format!("{}/as", st.env_base());
+    let exp = iat.saturating_add(lifetime);
+    let issuer = format!("{}/as", env.base());
     let scope = scopes.join(" ");
-    let key = st.cfg.signing_key.as_bytes();
+    let key = env.signing_key.as_bytes();
     let access_token = jwt::sign_hs256(
         &json!({
             "client_id": client_id,
@@ -244,11 +222,11 @@ async fn poll(st: &Shared, headers: &HeaderMap, body: Body) -> Result<Response, 
             "jti": uuid::Uuid::new_v4().to_string(),
             "iat": iat,
             "exp": exp,
-            "aud": [st.api_url],
+            "aud": [env.api_url],
             "scope": scope,
             "sub": user_id,
             "sid": session_id,
-            "env": st.cfg.environment_id,
+            "env": env.environment_id,
         }),
         key,
     );
@@ -259,7 +237,7 @@ async fn poll(st: &Shared, headers: &HeaderMap, body: Body) -> Result<Response, 
         "scope": scope,
     });
     if scopes.iter().any(|s| s == "openid") {
-        let user = st.user_by_id(&user_id);
+        let user = env.user_by_id(&user_id);
         let id_token = jwt::sign_hs256(
             &json!({
                 "sub": user_id,
@@ -274,7 +252,7 @@ async fn poll(st: &Shared, headers: &HeaderMap, body: Body) -> Result<Response, 
                 "auth_time": iat,
                 "amr": ["pwd"],
                 "sid": session_id,
-                "env": st.cfg.environment_id,
+                "env": env.environment_id,
             }),
             key,
         );
@@ -299,7 +277,7 @@ async fn read_form(
             ));
         }
     }
-    let bytes = read_body(body, st.cfg.max_body_bytes)
+    let bytes = read_body(body, st.env.max_body_bytes)
         .await
         .map_err(|e| match e {
             BodyError::TooLarge => OAuthError::new("invalid_request", "The request is too large."),
@@ -346,7 +324,7 @@ fn client_of(
             return Err(OAuthError::new("invalid_request", "client_id is required."));
         }
     };
-    if client_id != st.cfg.application.client_id {
+    if client_id != st.env.application.client_id {
         return Err(OAuthError::new(
             "invalid_client",
             "Client authentication failed: unknown client.",

@@ -19,7 +19,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 use crate::error::json_response;
 use crate::faults;
-use crate::store::Shared;
+use crate::state::Shared;
 
 pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> Router {
     let config = Router::new()
@@ -91,13 +91,14 @@ async fn spa_fallback(index: &Path, req: Request) -> Response {
 
 /// The page's configuration, generated for this emulator's bound addresses.
 async fn config_json(State(st): State<Arc<Shared>>) -> Response {
+    let env = &st.env;
     json_response(
         StatusCode::OK,
         &json!({
-            "authBase": st.api_url,
-            "environmentId": st.cfg.environment_id,
-            "appIdentifier": st.cfg.application.device_path_id,
-            "hostedSignOnUrl": format!("{}/signon/", st.env_base()),
+            "authBase": env.api_url,
+            "environmentId": env.environment_id,
+            "appIdentifier": env.application.device_path_id,
+            "hostedSignOnUrl": format!("{}/signon/", env.base()),
             "followResumeUrl": false,
         }),
     )

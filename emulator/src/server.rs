@@ -23,11 +23,13 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::{Level, debug, info, warn};
 
-use crate::config::{Config, DEMO_PAGE_ORIGIN};
+use crate::config::{Config, is_uuid};
+use crate::environment::{Environment, ICON_PATH};
 use crate::error::{ApiError, OAuthError};
 use crate::faults::DropConnection;
-use crate::store::Shared;
-use crate::{cors, faults, flows, hooks, oauth, page};
+use crate::hooks::{DeviceView, FaultRequest, FaultRule, FlowView, HookError};
+use crate::state::Shared;
+use crate::{cors, entry, faults, flow_api, hosted, oauth, page, test_hooks};
 
 /// How the emulator runs: where it listens, what page it serves, which environment it holds.
 #[derive(Clone, Debug)]
@@ -64,17 +66,69 @@ impl Running {
 
     /// The environment id.
     pub fn env_id(&self) -> &str {
-        &self.shared.cfg.environment_id
+        &self.shared.env.environment_id
     }
 
     /// The application's client id.
     pub fn client_id(&self) -> &str {
-        &self.shared.cfg.application.client_id
+        &self.shared.env.application.client_id
     }
 
-    /// The configuration in effect, with the values that follow the listeners resolved.
-    pub fn config(&self) -> &Config {
-        &self.shared.cfg
+    /// The environment in effect: the configuration with the values that follow the listeners
+    /// worked out.
+    pub fn config(&self) -> &Environment {
+        &self.shared.env
+    }
+
+    /// Every flow, oldest first (`GET /__emulator/flows`).
+    pub fn flows(&self) -> Vec<FlowView> {
+        test_hooks::flows(&self.shared)
+    }
+
+    /// One flow by id (`GET /__emulator/flows/{id}`).
+    pub fn flow(&self, flow_id: &str) -> Option<FlowView> {
+        test_hooks::flow(&self.shared, flow_id)
+    }
+
+    /// Ends a flow's lifetime now, as 15 idle minutes would (`POST …/flows/{id}/expire`).
+    pub fn expire_flow(&self, flow_id: &str) -> Option<FlowView> {
+        test_hooks::expire_flow(&self.shared, flow_id)
+    }
+
+    /// Puts a flow in any status, as a sign-on policy would (`POST …/flows/{id}/status`).
+    pub fn force_status(&self, flow_id: &str, status: &str) -> Result<FlowView, HookError> {
+        test_hooks::force_status(&self.shared, flow_id, status)
+    }
+
+    /// Every device authorization, oldest first (`GET /__emulator/devices`).
+    pub fn devices(&self) -> Vec<DeviceView> {
+        test_hooks::devices(&self.shared)
+    }
+
+    /// The device authorization behind a user code in any spelling
+    /// (`GET /__emulator/devices/{userCode}`).
+    pub fn device(&self, user_code: &str) -> Option<DeviceView> {
+        test_hooks::device(&self.shared, user_code)
+    }
+
+    /// Makes the codes behind a user code expire now (`POST …/devices/{userCode}/expire`).
+    pub fn expire_device(&self, user_code: &str) -> Option<DeviceView> {
+        test_hooks::expire_device(&self.shared, user_code)
+    }
+
+    /// The faults still waiting for requests (`GET /__emulator/faults`).
+    pub fn faults(&self) -> Vec<FaultRule> {
+        test_hooks::faults(&self.shared)
+    }
+
+    /// Registers a fault; returns every fault now waiting (`POST /__emulator/faults`).
+    pub fn add_fault(&self, request: FaultRequest) -> Result<Vec<FaultRule>, HookError> {
+        test_hooks::add_fault(&self.shared, request)
+    }
+
+    /// Forgets the faults no request has met yet (`DELETE /__emulator/faults`).
+    pub fn clear_faults(&self) {
+        test_hooks::clear_faults(&self.shared);
     }
 
     /// Stops accepting, lets requests in flight finish (at most 5 s), and returns.
@@ -101,7 +155,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         api_addr,
         page_addr,
         dist,
-        mut config,
+        config,
     } = opts;
     config.validate().context("invalid emulator config")?;
     if let Some(dist) = &dist
@@ -136,8 +190,8 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     let public_host = config.public_host.clone();
     let api_url = url_of(api_bound, public_host.as_deref());
     let page_url = page_bound.map(|addr| url_of(addr, public_host.as_deref()));
-    resolve(&mut config, &api_url, page_url.as_deref());
-    let shared = Arc::new(Shared::new(config, api_url.clone()));
+    let env = Environment::resolve(config, api_url.clone(), page_url.clone());
+    let shared = Arc::new(Shared::new(env));
 
     let (shutdown, _) = watch::channel(false);
     let mut servers = Vec::new();
@@ -180,50 +234,33 @@ fn url_of(addr: SocketAddr, public_host: Option<&str>) -> String {
     format!("http://{}", SocketAddr::new(ip, addr.port()))
 }
 
-/// Fills the application values that follow the running listeners.
-fn resolve(config: &mut Config, api_url: &str, page_url: Option<&str>) {
-    let app = &mut config.application;
-    let page_origin = page_url.unwrap_or(DEMO_PAGE_ORIGIN);
-    if app.login_page_url.is_none() {
-        app.login_page_url = Some(format!("{page_origin}/device"));
-    }
-    if app.cors_origins.is_none() {
-        app.cors_origins = Some(vec![page_origin.to_owned()]);
-    }
-    if app.device_custom_verification_uri.is_none() {
-        app.device_custom_verification_uri = Some(match page_url {
-            Some(page) => format!("{page}/device"),
-            None => String::new(),
-        });
-    }
-    if app.icon_href.is_none() {
-        app.icon_href = Some(format!("{api_url}{}", flows::ICON_PATH));
-    }
-}
-
 fn api_router(st: Arc<Shared>) -> Router {
+    // The environment's own prefix is part of every route, so a request for another environment
+    // never reaches a handler: it is the fallback's 404.
+    let base = st.env.base_path();
+    let at = |path: &str| format!("{base}{path}");
     let pingone = Router::new()
         .route(
-            "/{env}/as/device_authorization",
+            &at("/as/device_authorization"),
             post(oauth::device_authorization),
         )
-        .route("/{env}/as/token", post(oauth::token))
-        .route("/{env}/as/resume", get(flows::resume))
-        .route("/{env}/device", get(flows::enter_default))
-        .route("/{env}/device/{app}", get(flows::enter_app))
+        .route(&at("/as/token"), post(oauth::token))
+        .route(&at("/as/resume"), get(hosted::resume))
+        .route(&at("/device"), get(entry::enter_default))
+        .route(&at("/device/{app}"), get(entry::enter_app))
         .route(
-            "/{env}/flows/{flow_id}",
-            get(flows::get_flow).post(flows::post_flow),
+            &at("/flows/{flow_id}"),
+            get(flow_api::get_flow).post(flow_api::post_flow),
         )
-        .route("/{env}/signon", get(flows::hosted_sign_on))
-        .route("/{env}/signon/", get(flows::hosted_sign_on))
-        .route(flows::ICON_PATH, get(flows::icon))
+        .route(&at("/signon"), get(hosted::hosted_sign_on))
+        .route(&at("/signon/"), get(hosted::hosted_sign_on))
+        .route(ICON_PATH, get(hosted::icon))
         .fallback(not_found)
         // Before the layers, so 405s (and preflights) pass through CORS too.
         .method_not_allowed_fallback(method_not_allowed)
         .layer(from_fn_with_state(Arc::clone(&st), faults::api_faults))
         .layer(from_fn_with_state(Arc::clone(&st), cors::cors));
-    let hooks = hooks::router().method_not_allowed_fallback(method_not_allowed);
+    let hooks = test_hooks::router().method_not_allowed_fallback(method_not_allowed);
     with_common_layers(hooks.merge(pingone).with_state(st))
 }
 
@@ -239,8 +276,14 @@ fn with_common_layers(router: Router) -> Router {
         )
 }
 
-async fn not_found() -> Response {
-    ApiError::not_found("The requested resource was not found.").into_response()
+/// PingOne's `404`, naming the environment when the path starts with another one's id.
+async fn not_found(uri: Uri) -> ApiError {
+    let first = uri.path().trim_start_matches('/').split('/').next();
+    if first.is_some_and(is_uuid) {
+        ApiError::not_found("The requested environment was not found.")
+    } else {
+        ApiError::not_found("The requested resource was not found.")
+    }
 }
 
 async fn method_not_allowed(uri: Uri) -> Response {
@@ -368,42 +411,5 @@ mod tests {
             url_of(addr, Some("tv-demo.local")),
             "http://tv-demo.local:8080"
         );
-    }
-
-    #[test]
-    fn defaults_follow_the_bound_listeners_unless_set() {
-        let mut config = Config::demo();
-        resolve(
-            &mut config,
-            "http://127.0.0.1:1",
-            Some("http://127.0.0.1:2"),
-        );
-        let app = &config.application;
-        assert_eq!(
-            app.login_page_url.as_deref(),
-            Some("http://127.0.0.1:2/device")
-        );
-        assert_eq!(
-            app.cors_origins.as_deref(),
-            Some(&["http://127.0.0.1:2".to_owned()][..])
-        );
-        assert_eq!(
-            app.device_custom_verification_uri.as_deref(),
-            Some("http://127.0.0.1:2/device")
-        );
-
-        let mut config = Config::demo();
-        config.application.login_page_url = Some("https://login.example/device".to_owned());
-        resolve(&mut config, "http://127.0.0.1:1", None);
-        let app = &config.application;
-        assert_eq!(
-            app.login_page_url.as_deref(),
-            Some("https://login.example/device")
-        );
-        assert_eq!(
-            app.cors_origins.as_deref(),
-            Some(&[DEMO_PAGE_ORIGIN.to_owned()][..])
-        );
-        assert_eq!(app.device_custom_verification_uri.as_deref(), Some(""));
     }
 }

@@ -1,19 +1,21 @@
 //! What every test starts with: its own emulator on free ports serving the built page, its own
-//! fresh browser, a cap on how many browsers run at once, and a place for screenshots.
+//! fresh browser window, a cap on how many windows run at once, and the screens it passes
+//! through kept as screenshots and audited for accessibility.
 
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
+use browser_kit::{Browser, Page};
 use tokio::sync::{Semaphore, SemaphorePermit};
 
-use crate::browser::Page;
 use crate::pingone::PingOne;
+use crate::tv::Tv;
 
-/// Browsers that may run at once (each is several processes; the machine may have 2 cores).
-static BROWSERS: Semaphore = Semaphore::const_new(3);
+/// Windows that may run at once (each is several processes; the machine may have 2 cores).
+static WINDOWS: Semaphore = Semaphore::const_new(3);
 
-/// The phone most screenshots are taken at.
+/// The phone most tests run on.
 pub const PHONE: (u32, u32) = (390, 844);
 
 /// The workspace root (the root crate's manifest directory).
@@ -21,20 +23,22 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Where screenshots go: `target/e2e/` (or `E2E_SCREENSHOTS`).
-pub fn screenshot_dir() -> PathBuf {
-    match std::env::var_os("E2E_SCREENSHOTS") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => root().join("target").join("e2e"),
+/// A path from the environment variable `var` when set, else `default`.
+fn from_env(var: &str, default: PathBuf) -> PathBuf {
+    match std::env::var_os(var) {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => default,
     }
 }
 
+/// Where screenshots go: `target/e2e/` (or `E2E_SCREENSHOTS`).
+fn screenshot_dir() -> PathBuf {
+    from_env("E2E_SCREENSHOTS", root().join("target").join("e2e"))
+}
+
 /// The built page: `E2E_DIST`, else the workspace's `dist/`.
-pub fn dist() -> Result<PathBuf> {
-    let dist = match std::env::var_os("E2E_DIST") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => root().join("dist"),
-    };
+fn dist() -> Result<PathBuf> {
+    let dist = from_env("E2E_DIST", root().join("dist"));
     if !dist.join("index.html").is_file() {
         bail!(
             "the built page is missing: {} has no index.html. Run `cargo xtask test` (it builds the \
@@ -47,10 +51,10 @@ pub fn dist() -> Result<PathBuf> {
 
 /// The path to axe-core's `axe.min.js`: `AXE_CORE_JS`, else where `cargo xtask setup` puts it.
 pub fn axe_js() -> PathBuf {
-    match std::env::var_os("AXE_CORE_JS") {
-        Some(path) if !path.is_empty() => PathBuf::from(path),
-        _ => root().join(".tools/axe/node_modules/axe-core/axe.min.js"),
-    }
+    from_env(
+        "AXE_CORE_JS",
+        root().join(".tools/axe/node_modules/axe-core/axe.min.js"),
+    )
 }
 
 /// The demo environment with a 1-second polling interval, so the TV learns its fate quickly.
@@ -60,14 +64,14 @@ pub fn config() -> emulator::Config {
     config
 }
 
-/// One test: an emulator, a browser, and its name for screenshots.
+/// One test: an emulator, a browser window, and its name for screenshots.
 pub struct Test {
     pub name: String,
     pub pingone: PingOne,
     pub page: Page,
     started: Instant,
     finished: bool,
-    _browser: SemaphorePermit<'static>,
+    _window: SemaphorePermit<'static>,
 }
 
 impl Test {
@@ -76,26 +80,59 @@ impl Test {
         Test::start_with(name, config(), PHONE).await
     }
 
+    /// The demo environment on a phone, and a TV that has just asked for a code.
+    pub async fn with_tv(name: &str) -> Result<(Test, Tv)> {
+        let t = Test::start(name).await?;
+        let tv = t.pingone.tv().await?;
+        Ok((t, tv))
+    }
+
+    /// A TV asked for a code, and the person followed its link (scanned its QR code) and signed
+    /// on.
+    pub async fn signed_on_by_link(name: &str) -> Result<(Test, Tv)> {
+        let (t, tv) = Test::with_tv(name).await?;
+        t.page.open(&tv.verification_uri_complete).await?;
+        t.sign_on().await?;
+        Ok((t, tv))
+    }
+
     /// Any environment and viewport.
     pub async fn start_with(
         name: &str,
         config: emulator::Config,
-        (width, height): (u32, u32),
+        size: (u32, u32),
     ) -> Result<Test> {
         let dist = dist()?;
-        let permit = BROWSERS.acquire().await.context("the browser semaphore")?;
+        let permit = WINDOWS.acquire().await.context("the window semaphore")?;
         let started = Instant::now();
-        clear_screenshots(name);
+        let browser = Browser::from_env(screenshot_dir());
+        clear_screenshots(&browser, name);
         let pingone = PingOne::start(config, &dist).await?;
-        let page = Page::launch(name, width, height).await?;
+        let page = browser.open(name, size).await?;
         Ok(Test {
             name: name.to_owned(),
             pingone,
             page,
             started,
             finished: false,
-            _browser: permit,
+            _window: permit,
         })
+    }
+
+    /// The screen on show, as the person sees it: kept as a screenshot, and axe-core must find
+    /// nothing wrong with it.
+    pub async fn screen(&self, step: &str) -> Result<()> {
+        let shot = self.page.screenshot(step).await?;
+        crate::axe::expect_accessible(&self.page, step)
+            .await
+            .with_context(|| format!("screenshot: {shot}"))
+    }
+
+    /// The person sees the screen titled `heading` saying each of `texts`; it is kept and
+    /// audited as `step`.
+    pub async fn screen_shows(&self, step: &str, heading: &str, texts: &[&str]) -> Result<()> {
+        self.page.expect_screen(heading, texts).await?;
+        self.screen(step).await
     }
 
     /// Closes the browser; the emulator stops when the test is dropped.
@@ -113,35 +150,16 @@ impl Test {
 
 impl Drop for Test {
     fn drop(&mut self) {
-        if self.finished {
-            return;
-        }
-        // The test failed: show what the emulator saw, for the failure report.
-        let port = self
-            .pingone
-            .api_origin()
-            .rsplit(':')
-            .next()
-            .and_then(|p| p.parse().ok())
-            .unwrap_or(0);
-        let seen = std::thread::spawn(move || {
-            let flows = crate::browser::http_raw(port, "GET", "/__emulator/flows");
-            let devices = crate::browser::http_raw(port, "GET", "/__emulator/devices");
-            (flows, devices)
-        })
-        .join();
-        if let Ok((Ok((_, flows)), Ok((_, devices)))) = seen {
-            eprintln!(
-                "{}: the emulator's flows: {flows}\n{}: its devices: {devices}",
-                self.name, self.name
-            );
+        if !self.finished {
+            // The test failed: show what the emulator saw, for the failure report.
+            eprintln!("{}: {}", self.name, self.pingone.state_report());
         }
     }
 }
 
 /// Removes the screenshots an earlier run of this test left.
-fn clear_screenshots(test: &str) {
-    let Ok(entries) = std::fs::read_dir(screenshot_dir()) else {
+fn clear_screenshots(browser: &Browser, test: &str) {
+    let Ok(entries) = std::fs::read_dir(&browser.out) else {
         return;
     };
     let prefix = format!("{test}-");

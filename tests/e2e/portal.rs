@@ -1,11 +1,16 @@
 //! A customer's portal page that embeds `/device` in an iframe: a fixed HTML answer from a tiny
-//! server of the test's own, reached as `127.0.0.1` (same site as the page) or `localhost` (a
-//! different site).
+//! axum server of the test's own, reached as `127.0.0.1` (same site as the page) or `localhost`
+//! (a different site).
 
 use anyhow::{Context, Result};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use axum::Router;
+use axum::http::header;
+use axum::response::{Html, IntoResponse};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
+
+use crate::harness::Test;
+use crate::tv::Tv;
 
 /// A running portal; dropping it stops the server.
 pub struct Portal {
@@ -14,7 +19,7 @@ pub struct Portal {
 }
 
 impl Portal {
-    /// Serves a portal page whose iframe shows `frame_src`, to any request.
+    /// Serves a portal page whose iframe shows `frame_src`, at any path.
     pub async fn start(frame_src: &str) -> Result<Portal> {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
@@ -40,42 +45,46 @@ impl Portal {
 </html>
 "#
         );
-        let response = format!(
-            "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{html}",
-            html.len()
-        );
+        let app = Router::new().fallback(move || {
+            let html = html.clone();
+            async move { ([(header::CACHE_CONTROL, "no-store")], Html(html)).into_response() }
+        });
         let server = tokio::spawn(async move {
-            loop {
-                let Ok((mut stream, _)) = listener.accept().await else {
-                    continue;
-                };
-                let response = response.clone();
-                tokio::spawn(async move {
-                    // Read the request head (whatever it asks, the answer is the portal).
-                    let mut buf = [0u8; 4096];
-                    let mut head = Vec::new();
-                    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
-                        match stream.read(&mut buf).await {
-                            Ok(0) | Err(_) => return,
-                            Ok(n) => head.extend_from_slice(&buf[..n]),
-                        }
-                    }
-                    let _ = stream.write_all(response.as_bytes()).await;
-                    let _ = stream.shutdown().await;
-                });
+            if let Err(e) = axum::serve(listener, app).await {
+                eprintln!("the portal stopped: {e}");
             }
         });
         Ok(Portal { port, server })
     }
 
-    /// The portal on the page's own site (`127.0.0.1`, another port).
-    pub fn same_site_url(&self) -> String {
-        format!("http://127.0.0.1:{}/", self.port)
+    /// The portal's address on `site`.
+    pub fn url(&self, site: Site) -> String {
+        let host = match site {
+            Site::Same => "127.0.0.1",
+            Site::Other => "localhost",
+        };
+        format!("http://{host}:{}/", self.port)
     }
+}
 
-    /// The portal on another site (`localhost`).
-    pub fn cross_site_url(&self) -> String {
-        format!("http://localhost:{}/", self.port)
+/// Where the portal is, as the browser sees it.
+#[derive(Clone, Copy)]
+pub enum Site {
+    /// The page's own site (`127.0.0.1`, another port).
+    Same,
+    /// Another site (`localhost`).
+    Other,
+}
+
+impl Test {
+    /// The person opens a portal on `site` that embeds the TV's link, and looks inside its frame.
+    /// The portal serves until it is dropped.
+    pub async fn open_in_portal(&self, tv: &Tv, site: Site) -> Result<Portal> {
+        let portal = Portal::start(&tv.verification_uri_complete).await?;
+        self.page.open(&portal.url(site)).await?;
+        self.page.expect_text("Example customer portal").await?;
+        self.page.enter_frame(0).await?;
+        Ok(portal)
     }
 }
 

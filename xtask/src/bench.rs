@@ -10,7 +10,6 @@
 //! Never part of `cargo xtask test`: it takes minutes and its figures depend on the machine.
 
 mod act;
-mod browser;
 mod load;
 mod report;
 
@@ -19,9 +18,11 @@ use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 
+use browser_kit::{Browser, Network};
+
 use crate::project::{self, output, sh};
 use crate::setup::{self, Tools};
-use browser::{Conditions, Network};
+use act::Conditions;
 
 /// What to measure, and how much.
 pub struct BenchArgs {
@@ -150,26 +151,19 @@ async fn measure(
     })
     .await
     .context("starting the emulator for the page")?;
-    let driver = browser::Driver::start(&tools.chromedriver, &out.join("chromedriver.log")).await?;
+    let browser = Browser {
+        chromedriver: tools.chromedriver.clone(),
+        chromium: tools.chromium.clone(),
+        out: out.to_path_buf(),
+    };
     let api = emu.api_url();
     let target = act::Target {
         api: &api,
         env: emu.env_id(),
         client_id: emu.client_id(),
     };
-    let series = act::measure(
-        &driver,
-        &tools.chromium,
-        &out.join("profiles"),
-        &target,
-        &conditions(),
-        args.runs,
-    )
-    .await;
-    drop(driver);
+    let series = act::measure(&browser, &target, &conditions(), args.runs).await;
     emu.shutdown().await;
-    // Each session removes its own profile; this catches the ones a failure left behind.
-    let _ = std::fs::remove_dir_all(out.join("profiles"));
     let series = series?;
 
     let mut passes = Vec::new();
@@ -196,15 +190,28 @@ async fn measure(
             client_id: emu.client_id().to_owned(),
         };
         let outcome = load::run(api, args.flows, concurrency).await;
+        // The emulator's own record: every flow whose TV got a token was completed there.
+        let recorded = emu
+            .flows()
+            .iter()
+            .filter(|f| f.status == "COMPLETED")
+            .count();
         emu.shutdown().await;
         let outcome = outcome?;
         println!(
-            "  {} of {} completed, {} errors, {:.0} flows/s",
+            "  {} of {} completed ({recorded} completed as the emulator recorded them), {} errors, \
+             {:.0} flows/s",
             outcome.completed,
             outcome.flows,
             outcome.errors.values().sum::<usize>(),
             outcome.flows_per_second()
         );
+        if recorded < outcome.completed {
+            bail!(
+                "{} flows got tokens but the emulator completed only {recorded}",
+                outcome.completed
+            );
+        }
         passes.push(outcome);
     }
     Ok((series, passes))

@@ -5,9 +5,12 @@
 use std::path::PathBuf;
 
 use base64::Engine;
+use emulator::hooks::{DeviceView, Fault, FaultRequest, FlowView, Route};
 use emulator::{Config, Options, Running};
 use reqwest::StatusCode;
 use reqwest::header::{CONTENT_TYPE, LOCATION};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 pub const SIGN_ON: &str = "application/vnd.pingidentity.usernamePassword.check+json";
@@ -142,6 +145,23 @@ impl Emu {
         json_of(resp).await
     }
 
+    /// `GET {base}/{path}` without cookies, as a hand-off: the status and the `Location`.
+    pub async fn enter(&self, path: &str) -> (StatusCode, String) {
+        let resp = self
+            .http
+            .get(self.url(path))
+            .send()
+            .await
+            .expect("hand-off");
+        let location = resp
+            .headers()
+            .get(LOCATION)
+            .and_then(|l| l.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        (resp.status(), location)
+    }
+
     /// `GET /{envId}/device/tv[?user_code=…]` in `browser`: the flow id from the redirect.
     pub async fn open_flow(&self, browser: &reqwest::Client, hint: Option<&str>) -> String {
         let mut req = browser.get(self.url("device/tv"));
@@ -220,20 +240,64 @@ impl Emu {
         body
     }
 
-    pub async fn hook_get(&self, path: &str) -> (StatusCode, Value) {
-        json_of(self.http.get(self.hook(path)).send().await.expect("hook")).await
+    /// A fresh browser with a flow opened and the demo user signed on in it.
+    pub async fn signed_on_flow(&self) -> (reqwest::Client, String) {
+        let browser = browser();
+        let flow = self.open_flow(&browser, None).await;
+        self.sign_on(&browser, &flow).await;
+        (browser, flow)
     }
 
-    pub async fn hook_post(&self, path: &str, body: Value) -> (StatusCode, Value) {
-        json_of(
-            self.http
-                .post(self.hook(path))
-                .json(&body)
-                .send()
-                .await
-                .expect("hook"),
-        )
-        .await
+    /// The emulator's record of a flow (in-process hook).
+    pub fn record(&self, flow: &str) -> FlowView {
+        self.running
+            .flow(flow)
+            .expect("the emulator knows the flow")
+    }
+
+    /// The emulator's record of a device authorization (in-process hook).
+    pub fn device(&self, user_code: &str) -> DeviceView {
+        self.running
+            .device(user_code)
+            .expect("the emulator knows the user code")
+    }
+
+    /// The next `count` requests to `route` meet `fault` (in-process hook).
+    pub fn fault(&self, route: Route, count: u32, fault: Fault) {
+        self.running
+            .add_fault(FaultRequest {
+                route,
+                count,
+                fault,
+            })
+            .expect("a valid fault");
+    }
+
+    /// A hook over HTTP, with an optional raw JSON body: its status and its body.
+    pub async fn hook_http(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<String>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.hook(path));
+        if let Some(body) = body {
+            req = req.header(CONTENT_TYPE, "application/json").body(body);
+        }
+        json_of(req.send().await.expect("hook")).await
+    }
+
+    /// A hook over HTTP that must answer `200`, its body read as the hook's type.
+    pub async fn hook_ok<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&impl Serialize>,
+    ) -> T {
+        let body = body.map(|b| serde_json::to_string(b).expect("serialisable"));
+        let (status, value) = self.hook_http(method, path, body).await;
+        assert_eq!(status, StatusCode::OK, "{path}: {value}");
+        serde_json::from_value(value).unwrap_or_else(|e| panic!("{path}: not the hook's type: {e}"))
     }
 }
 

@@ -86,13 +86,10 @@ async fn the_oauth2_crate_completes_a_device_flow() {
     assert_eq!(scopes, ["openid", "profile"]);
 
     // The client waited the interval between polls, so it never saw slow_down.
-    let (_, device) = emu.hook_get(&format!("devices/{user_code}")).await;
-    assert_eq!(device["status"], "ISSUED");
-    assert_eq!(device["interval"], 1);
-    assert!(
-        device["polls"].as_array().map_or(0, Vec::len) >= 2,
-        "{device}"
-    );
+    let device = emu.device(&user_code);
+    assert_eq!(device.status, "ISSUED");
+    assert_eq!(device.interval, 1);
+    assert!(device.polls.len() >= 2, "{device:?}");
 }
 
 #[tokio::test]
@@ -124,11 +121,7 @@ async fn the_oauth2_crate_sees_an_expired_code_as_expired_token() {
     let user_code = details.user_code().secret().clone();
     let expire = async {
         tokio::time::sleep(Duration::from_millis(1500)).await;
-        emu.hook_post(
-            &format!("devices/{user_code}/expire"),
-            serde_json::json!({}),
-        )
-        .await;
+        emu.running.expire_device(&user_code).expect("a known code");
     };
     let poller = client.exchange_device_access_token(&details).request_async(
         &http,

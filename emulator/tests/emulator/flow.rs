@@ -96,13 +96,8 @@ async fn a_whole_flow_walks_the_documented_statuses_and_issues_tokens() {
     assert!(id["exp"].as_i64() > id["iat"].as_i64());
 
     // The hooks saw each action exactly once, in order.
-    let (_, record) = emu.hook_get(&format!("flows/{flow}")).await;
-    let actions: Vec<&str> = record["actions"]
-        .as_array()
-        .expect("actions")
-        .iter()
-        .map(|a| a["action"].as_str().expect("name"))
-        .collect();
+    let record = emu.record(&flow);
+    let actions: Vec<&str> = record.actions.iter().map(|a| a.action.as_str()).collect();
     assert_eq!(
         actions,
         [
@@ -112,8 +107,8 @@ async fn a_whole_flow_walks_the_documented_statuses_and_issues_tokens() {
             "deviceAuthGrant.consent"
         ]
     );
-    assert_eq!(record["userCode"], user_code.as_str());
-    assert_eq!(record["status"], "COMPLETED");
+    assert_eq!(record.user_code, Some(user_code));
+    assert_eq!(record.status, "COMPLETED");
 }
 
 #[tokio::test]
@@ -145,13 +140,8 @@ async fn device_entry_sets_the_session_cookie_and_redirects_to_the_login_page() 
     assert!(!cookie.contains("Secure"), "{cookie}");
 
     // By client id too; unknown application or environment: 404.
-    let by_client = emu
-        .http
-        .get(emu.url(&format!("device/{}", emu.client_id)))
-        .send()
-        .await
-        .expect("entry");
-    assert_eq!(by_client.status(), StatusCode::FOUND);
+    let (status, _) = emu.enter(&format!("device/{}", emu.client_id)).await;
+    assert_eq!(status, StatusCode::FOUND);
     let (status, body) = json_of(
         emu.http
             .get(emu.url("device/radio"))
@@ -163,18 +153,15 @@ async fn device_entry_sets_the_session_cookie_and_redirects_to_the_login_page() 
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_pingone_error(&body, "NOT_FOUND");
     let wrong_env = format!("{}/11111111-2222-3333-4444-555555555555/device/tv", emu.api);
-    let resp = emu.http.get(wrong_env).send().await.expect("entry");
-    assert_eq!(resp.status(), StatusCode::NOT_FOUND);
+    let (status, body) = json_of(emu.http.get(wrong_env).send().await.expect("entry")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(body["message"], "The requested environment was not found.");
 
     // Without an application: the environment's default policy, PingOne's hosted sign-on.
-    let resp = emu.http.get(emu.url("device")).send().await.expect("entry");
-    assert_eq!(resp.status(), StatusCode::FOUND);
-    let location = resp.headers()[LOCATION].to_str().expect("ascii");
+    let (status, location) = emu.enter("device").await;
+    assert_eq!(status, StatusCode::FOUND);
     assert!(
-        location.starts_with(&format!(
-            "{}/signon/?flowId=",
-            emu.url("").trim_end_matches('/')
-        )),
+        location.starts_with(&emu.url("signon/?flowId=")),
         "{location}"
     );
 }
@@ -184,9 +171,9 @@ async fn the_hint_is_recorded_but_never_checked() {
     let emu = start().await;
     let browser = browser();
     let flow = emu.open_flow(&browser, Some("NOPE-NOPE")).await;
-    let (_, record) = emu.hook_get(&format!("flows/{flow}")).await;
-    assert_eq!(record["userCodeHint"], "NOPE-NOPE");
-    assert_eq!(record["userCode"], serde_json::Value::Null);
+    let record = emu.record(&flow);
+    assert_eq!(record.user_code_hint.as_deref(), Some("NOPE-NOPE"));
+    assert_eq!(record.user_code, None);
 }
 
 #[tokio::test]
@@ -290,9 +277,7 @@ async fn sign_on_errors_name_the_field() {
 async fn wrong_codes_count_down_then_the_flow_locks() {
     let emu = start().await;
     let (_, user_code) = emu.authorize_device().await;
-    let browser = browser();
-    let flow = emu.open_flow(&browser, None).await;
-    emu.sign_on(&browser, &flow).await;
+    let (browser, flow) = emu.signed_on_flow().await;
     for remaining in [4, 3, 2, 1] {
         let (status, err) = emu
             .act(&browser, &flow, VERIFY, json!({"userCode": "ZZZZ-ZZZ0"}))
@@ -320,9 +305,7 @@ async fn wrong_codes_count_down_then_the_flow_locks() {
 #[tokio::test]
 async fn missing_or_empty_codes_are_not_counted() {
     let emu = start().await;
-    let browser = browser();
-    let flow = emu.open_flow(&browser, None).await;
-    emu.sign_on(&browser, &flow).await;
+    let (browser, flow) = emu.signed_on_flow().await;
     for (body, code) in [
         (json!({}), "REQUIRED_VALUE"),
         (json!({"userCode": "  "}), "EMPTY_VALUE"),
@@ -333,24 +316,18 @@ async fn missing_or_empty_codes_are_not_counted() {
         assert_eq!(err["details"][0]["code"], code);
         assert_eq!(err["details"][0]["target"], "userCode");
     }
-    let (_, record) = emu.hook_get(&format!("flows/{flow}")).await;
-    assert_eq!(record["failedUserCodeAttempts"], 0);
+    assert_eq!(emu.record(&flow).failed_user_code_attempts, 0);
 }
 
 #[tokio::test]
 async fn expired_and_used_codes_are_refused_with_their_reason() {
     let emu = start().await;
     let (_, expired) = emu.authorize_device().await;
-    let (status, _) = emu
-        .hook_post(&format!("devices/{expired}/expire"), json!({}))
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    emu.running.expire_device(&expired).expect("a known code");
     let (_, used) = emu.authorize_device().await;
     emu.approve(&browser(), &used, true).await;
 
-    let browser = browser();
-    let flow = emu.open_flow(&browser, None).await;
-    emu.sign_on(&browser, &flow).await;
+    let (browser, flow) = emu.signed_on_flow().await;
     for (code, reason) in [
         (expired.as_str(), "EXPIRED"),
         (used.as_str(), "ALREADY_USED"),
@@ -370,15 +347,12 @@ async fn expired_and_used_codes_are_refused_with_their_reason() {
 async fn a_code_expiring_before_consent_is_refused_at_consent() {
     let emu = start().await;
     let (device_code, user_code) = emu.authorize_device().await;
-    let browser = browser();
-    let flow = emu.open_flow(&browser, None).await;
-    emu.sign_on(&browser, &flow).await;
+    let (browser, flow) = emu.signed_on_flow().await;
     let (status, _) = emu
         .act(&browser, &flow, VERIFY, json!({"userCode": user_code}))
         .await;
     assert_eq!(status, StatusCode::OK);
-    emu.hook_post(&format!("devices/{user_code}/expire"), json!({}))
-        .await;
+    emu.running.expire_device(&user_code).expect("a known code");
     let (status, err) = emu
         .act(&browser, &flow, CONSENT, json!({"accept": true}))
         .await;
@@ -399,8 +373,7 @@ async fn refusing_consent_fails_the_flow_and_denies_the_device() {
     let (status, err) = emu.poll(&device_code).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(err["error"], "access_denied");
-    let (_, device) = emu.hook_get(&format!("devices/{user_code}")).await;
-    assert_eq!(device["status"], "DENIED");
+    assert_eq!(emu.device(&user_code).status, "DENIED");
 }
 
 #[tokio::test]
@@ -494,10 +467,7 @@ async fn idle_and_unknown_flows_are_404() {
     let emu = start().await;
     let browser = browser();
     let flow = emu.open_flow(&browser, None).await;
-    let (status, _) = emu
-        .hook_post(&format!("flows/{flow}/expire"), json!({}))
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    emu.running.expire_flow(&flow).expect("a known flow");
     let (status, err) = emu.get_flow(&browser, &flow).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_pingone_error(&err, "NOT_FOUND");

@@ -1,13 +1,19 @@
-//! The `/__emulator/` hooks: what tests read (flows, actions, devices, polls) and what they
-//! inject (expiry, forced statuses, faults).
+//! The test hooks: what tests read (flows, actions, devices, polls) and what they inject (expiry,
+//! forced statuses, faults), over HTTP under `/__emulator/` and in-process on `Running`, which
+//! must say the same thing.
 
 use std::time::{Duration, Instant};
 
-use reqwest::StatusCode;
+use emulator::hooks::{
+    DeviceView, Fault, FaultRequest, FaultRule, FlowView, HookError, Route, StatusRequest,
+};
 use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE, ORIGIN};
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
 use crate::common::*;
+
+const NO_BODY: Option<&()> = None;
 
 #[tokio::test]
 async fn flows_list_and_record_every_request_with_its_status() {
@@ -24,40 +30,39 @@ async fn flows_list_and_record_every_request_with_its_status() {
     .await;
     emu.sign_on(&browser, &flow).await;
 
-    let (status, list) = emu.hook_get("flows").await;
-    assert_eq!(status, StatusCode::OK);
-    let list = list.as_array().expect("array");
+    let list: Vec<FlowView> = emu.hook_ok(Method::GET, "flows", NO_BODY).await;
     assert_eq!(list.len(), 1);
-    assert_eq!(list[0]["id"], flow.as_str());
+    assert_eq!(list[0].id, flow);
 
-    let (status, record) = emu.hook_get(&format!("flows/{flow}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(record["status"], "DAG_USER_CODE_REQUIRED");
-    assert_eq!(record["userCode"], Value::Null);
-    assert!(record["expiresAt"].is_string());
-    let actions: Vec<(String, u64)> = record["actions"]
-        .as_array()
-        .expect("actions")
+    let record: FlowView = emu
+        .hook_ok(Method::GET, &format!("flows/{flow}"), NO_BODY)
+        .await;
+    assert_eq!(record, list[0]);
+    assert_eq!(Some(&record), emu.running.flows().first());
+    assert_eq!(record.status, "DAG_USER_CODE_REQUIRED");
+    assert_eq!(record.user_code, None);
+    assert_eq!(record.user_code_hint.as_deref(), Some("ABCD-EFGH"));
+    assert!(record.expires_at.ends_with('Z') && !record.expired);
+    let actions: Vec<(&str, Option<u16>)> = record
+        .actions
         .iter()
         .map(|a| {
-            assert!(a["at"].as_str().is_some_and(|t| t.ends_with('Z')));
-            (
-                a["action"].as_str().expect("action").to_owned(),
-                a["httpStatus"].as_u64().expect("status"),
-            )
+            assert!(a.at.ends_with('Z'), "{a:?}");
+            (a.action.as_str(), a.http_status)
         })
         .collect();
     assert_eq!(
         actions,
         [
-            ("GET".to_owned(), 401),
-            ("usernamePassword.check".to_owned(), 400),
-            ("usernamePassword.check".to_owned(), 200),
+            ("GET", Some(401)),
+            ("usernamePassword.check", Some(400)),
+            ("usernamePassword.check", Some(200)),
         ]
     );
-    let (status, err) = emu.hook_get("flows/unknown").await;
+    let (status, err) = emu.hook_http(Method::GET, "flows/unknown", None).await;
     assert_eq!(status, StatusCode::NOT_FOUND);
     assert_pingone_error(&err, "NOT_FOUND");
+    assert_eq!(emu.running.flow("unknown"), None);
 }
 
 #[tokio::test]
@@ -69,19 +74,45 @@ async fn devices_show_their_polls() {
     emu.poll(&device_code).await;
     // Any spelling of the code finds the device.
     let lower = user_code.to_lowercase().replace('-', "");
-    let (status, device) = emu.hook_get(&format!("devices/{lower}")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(device["userCode"], user_code.as_str());
-    assert_eq!(device["deviceCode"], device_code.as_str());
-    assert_eq!(device["status"], "PENDING");
-    let polls = device["polls"].as_array().expect("polls");
-    assert_eq!(polls.len(), 2);
-    assert!(
-        polls
-            .iter()
-            .all(|p| p.as_str().is_some_and(|t| t.ends_with('Z')))
-    );
-    let (status, _) = emu.hook_get("devices/NOPE-NOPE").await;
+    let device: DeviceView = emu
+        .hook_ok(Method::GET, &format!("devices/{lower}"), NO_BODY)
+        .await;
+    assert_eq!(device.user_code, user_code);
+    assert_eq!(device.device_code, device_code);
+    assert_eq!(device.status, "PENDING");
+    assert_eq!(device.polls.len(), 2);
+    assert!(device.polls.iter().all(|t| t.ends_with('Z')));
+    assert_eq!(Some(&device), emu.running.devices().first());
+    let (status, _) = emu.hook_http(Method::GET, "devices/NOPE-NOPE", None).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(emu.running.device("NOPE-NOPE"), None);
+}
+
+#[tokio::test]
+async fn expiry_hooks_end_flows_and_codes_now() {
+    let emu = start().await;
+    let (_, user_code) = emu.authorize_device().await;
+    let device: DeviceView = emu
+        .hook_ok(
+            Method::POST,
+            &format!("devices/{user_code}/expire"),
+            NO_BODY,
+        )
+        .await;
+    assert_eq!(device.status, "EXPIRED");
+    assert_eq!(emu.device(&user_code), device);
+
+    let browser = browser();
+    let flow = emu.open_flow(&browser, None).await;
+    let record: FlowView = emu
+        .hook_ok(Method::POST, &format!("flows/{flow}/expire"), NO_BODY)
+        .await;
+    assert!(record.expired);
+    let (status, _) = emu.get_flow(&browser, &flow).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, _) = emu
+        .hook_http(Method::POST, "flows/unknown/expire", None)
+        .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
@@ -90,30 +121,48 @@ async fn a_forced_status_is_shown_for_hand_off() {
     let emu = start().await;
     let browser = browser();
     let flow = emu.open_flow(&browser, None).await;
-    let (status, record) = emu
-        .hook_post(
+    let record: FlowView = emu
+        .hook_ok(
+            Method::POST,
             &format!("flows/{flow}/status"),
-            json!({"status": "OTP_REQUIRED"}),
+            Some(&StatusRequest {
+                status: "OTP_REQUIRED".to_owned(),
+            }),
         )
         .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(record["status"], "OTP_REQUIRED");
+    assert_eq!(record.status, "OTP_REQUIRED");
     let (_, body) = emu.get_flow(&browser, &flow).await;
     assert_eq!(body["status"], "OTP_REQUIRED");
     let links = body["_links"].as_object().expect("links");
     assert_eq!(links.keys().collect::<Vec<_>>(), ["self"]);
     let (status, _) = emu.try_sign_on(&browser, &flow).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    for bad in [json!({"status": "lower"}), json!({}), json!("OTP_REQUIRED")] {
-        let (status, err) = emu.hook_post(&format!("flows/{flow}/status"), bad).await;
-        assert_eq!(status, StatusCode::BAD_REQUEST);
+
+    // Malformed bodies, then a status that is not one.
+    for bad in [
+        r#"{"status":"lower"}"#,
+        "{}",
+        r#""OTP_REQUIRED""#,
+        r#"{"status":"OTP_REQUIRED","extra":1}"#,
+    ] {
+        let (status, err) = emu
+            .hook_http(
+                Method::POST,
+                &format!("flows/{flow}/status"),
+                Some(bad.to_owned()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         assert_pingone_error(&err, "INVALID_REQUEST");
     }
-}
-
-async fn add_fault(emu: &Emu, fault: Value) {
-    let (status, body) = emu.hook_post("faults", fault).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(matches!(
+        emu.running.force_status(&flow, "Otp"),
+        Err(HookError::Invalid(_))
+    ));
+    assert_eq!(
+        emu.running.force_status("unknown", "OTP_REQUIRED"),
+        Err(HookError::NoFlow)
+    );
 }
 
 #[tokio::test]
@@ -121,11 +170,7 @@ async fn status_faults_answer_instead_of_the_flow_and_are_recorded() {
     let emu = start().await;
     let browser = browser();
     let flow = emu.open_flow(&browser, None).await;
-    add_fault(
-        &emu,
-        json!({"route": "flows", "count": 2, "fault": {"kind": "status", "status": 503}}),
-    )
-    .await;
+    emu.fault(Route::Flows, 2, Fault::Status { status: 503 });
     let (status, err) = emu.get_flow(&browser, &flow).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
     assert_pingone_error(&err, "UNEXPECTED_ERROR");
@@ -135,13 +180,12 @@ async fn status_faults_answer_instead_of_the_flow_and_are_recorded() {
     let (status, body) = emu.get_flow(&browser, &flow).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(body["status"], "USERNAME_PASSWORD_REQUIRED");
-    let (_, record) = emu.hook_get(&format!("flows/{flow}")).await;
-    let actions = record["actions"].as_array().expect("actions");
+    let actions = emu.record(&flow).actions;
     assert_eq!(actions.len(), 3);
-    assert_eq!(actions[1]["action"], "usernamePassword.check");
-    assert_eq!(actions[1]["fault"], "status");
-    assert_eq!(actions[1]["httpStatus"], 503);
-    assert!(actions[2].get("fault").is_none());
+    assert_eq!(actions[1].action, "usernamePassword.check");
+    assert_eq!(actions[1].fault.as_deref(), Some("status"));
+    assert_eq!(actions[1].http_status, Some(503));
+    assert_eq!(actions[2].fault, None);
     // The device routes were never affected.
     let (status, _) = emu.authorize_device_with(&[]).await;
     assert_eq!(status, StatusCode::OK);
@@ -151,11 +195,7 @@ async fn status_faults_answer_instead_of_the_flow_and_are_recorded() {
 async fn latency_faults_delay_then_answer() {
     let emu = start().await;
     let (device_code, _) = emu.authorize_device().await;
-    add_fault(
-        &emu,
-        json!({"route": "token", "count": 1, "fault": {"kind": "latency", "ms": 400}}),
-    )
-    .await;
+    emu.fault(Route::Token, 1, Fault::Latency { ms: 400 });
     let started = Instant::now();
     let (_, body) = emu.poll(&device_code).await;
     assert!(started.elapsed() >= Duration::from_millis(400));
@@ -165,11 +205,7 @@ async fn latency_faults_delay_then_answer() {
 #[tokio::test]
 async fn drop_faults_close_the_connection_without_an_answer() {
     let emu = start().await;
-    add_fault(
-        &emu,
-        json!({"route": "device_authorization", "count": 1, "fault": {"kind": "drop"}}),
-    )
-    .await;
+    emu.fault(Route::DeviceAuthorization, 1, Fault::Drop);
     let result = emu
         .http
         .post(emu.url("as/device_authorization"))
@@ -179,8 +215,7 @@ async fn drop_faults_close_the_connection_without_an_answer() {
     assert!(result.is_err(), "{result:?}");
     let (status, _) = emu.authorize_device_with(&[]).await;
     assert_eq!(status, StatusCode::OK);
-    let (_, devices) = emu.hook_get("devices").await;
-    assert_eq!(devices.as_array().map(Vec::len), Some(1));
+    assert_eq!(emu.running.devices().len(), 1);
 }
 
 #[tokio::test]
@@ -188,11 +223,7 @@ async fn malformed_json_faults_truncate_the_body() {
     let emu = start().await;
     let browser = browser();
     let flow = emu.open_flow(&browser, None).await;
-    add_fault(
-        &emu,
-        json!({"route": "any", "count": 1, "fault": {"kind": "malformed_json"}}),
-    )
-    .await;
+    emu.fault(Route::Any, 1, Fault::MalformedJson);
     let resp = browser
         .get(emu.url(&format!("flows/{flow}")))
         .send()
@@ -212,58 +243,82 @@ async fn malformed_json_faults_truncate_the_body() {
 }
 
 #[tokio::test]
-async fn device_faults_hit_the_entry_and_faults_can_be_cleared() {
+async fn faults_are_added_listed_and_cleared_over_http() {
     let emu = start().await;
-    add_fault(
-        &emu,
-        json!({"route": "device", "count": 5, "fault": {"kind": "status", "status": 500}}),
-    )
-    .await;
-    let resp = emu
-        .http
-        .get(emu.url("device/tv"))
-        .send()
-        .await
-        .expect("entry");
-    assert_eq!(resp.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let (_, rules) = emu.hook_get("faults").await;
-    assert_eq!(rules[0]["remaining"], 4);
-    let resp = emu
-        .http
-        .delete(emu.hook("faults"))
-        .send()
-        .await
-        .expect("delete");
-    assert_eq!(resp.status(), StatusCode::OK);
-    let resp = emu
-        .http
-        .get(emu.url("device/tv"))
-        .send()
-        .await
-        .expect("entry");
-    assert_eq!(resp.status(), StatusCode::FOUND);
+    let request = FaultRequest {
+        route: Route::Device,
+        count: 5,
+        fault: Fault::Status { status: 500 },
+    };
+    let rules: Vec<FaultRule> = emu.hook_ok(Method::POST, "faults", Some(&request)).await;
+    assert_eq!(rules.len(), 1);
+    assert_eq!(
+        emu.enter("device/tv").await.0,
+        StatusCode::INTERNAL_SERVER_ERROR
+    );
+    let rules: Vec<FaultRule> = emu.hook_ok(Method::GET, "faults", NO_BODY).await;
+    assert_eq!(
+        rules,
+        [FaultRule {
+            route: Route::Device,
+            remaining: 4,
+            fault: Fault::Status { status: 500 },
+        }]
+    );
+    assert_eq!(emu.running.faults(), rules);
+    let rules: Vec<FaultRule> = emu.hook_ok(Method::DELETE, "faults", NO_BODY).await;
+    assert!(rules.is_empty());
+    assert!(emu.running.faults().is_empty());
+    assert_eq!(emu.enter("device/tv").await.0, StatusCode::FOUND);
 }
 
 #[tokio::test]
 async fn fault_requests_are_validated_and_hooks_are_never_faulted() {
     let emu = start().await;
     for bad in [
-        json!({"route": "nowhere", "count": 1, "fault": {"kind": "drop"}}),
-        json!({"route": "any", "count": 0, "fault": {"kind": "drop"}}),
-        json!({"route": "any", "count": 1, "fault": {"kind": "status", "status": 42}}),
-        json!({"route": "any", "count": 1, "fault": {"kind": "explode"}}),
-        json!({"route": "any", "count": 1}),
+        FaultRequest {
+            route: Route::Any,
+            count: 0,
+            fault: Fault::Drop,
+        },
+        FaultRequest {
+            route: Route::Any,
+            count: 1,
+            fault: Fault::Status { status: 42 },
+        },
+        FaultRequest {
+            route: Route::Any,
+            count: 1,
+            fault: Fault::Latency { ms: 999_999 },
+        },
     ] {
-        let (status, err) = emu.hook_post("faults", bad.clone()).await;
+        assert!(
+            matches!(
+                emu.running.add_fault(bad.clone()),
+                Err(HookError::Invalid(_))
+            ),
+            "{bad:?}"
+        );
+        let body = serde_json::to_string(&bad).expect("serialisable");
+        let (status, err) = emu.hook_http(Method::POST, "faults", Some(body)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad:?}");
+        assert_pingone_error(&err, "INVALID_REQUEST");
+    }
+    // Bodies no fault type can hold.
+    for bad in [
+        r#"{"route":"nowhere","count":1,"fault":{"kind":"drop"}}"#,
+        r#"{"route":"any","count":1,"fault":{"kind":"explode"}}"#,
+        r#"{"route":"any","count":1}"#,
+    ] {
+        let (status, err) = emu
+            .hook_http(Method::POST, "faults", Some(bad.to_owned()))
+            .await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
         assert_pingone_error(&err, "INVALID_REQUEST");
     }
-    add_fault(
-        &emu,
-        json!({"route": "any", "count": 3, "fault": {"kind": "status", "status": 503}}),
-    )
-    .await;
-    let (status, _) = emu.hook_get("flows").await;
+    assert!(emu.running.faults().is_empty());
+    emu.fault(Route::Any, 3, Fault::Status { status: 503 });
+    let (status, _) = emu.hook_http(Method::GET, "flows", None).await;
     assert_eq!(status, StatusCode::OK);
 }
 
@@ -281,7 +336,7 @@ async fn hooks_never_answer_cors() {
     assert!(resp.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
     let resp = emu
         .http
-        .request(reqwest::Method::OPTIONS, emu.hook("faults"))
+        .request(Method::OPTIONS, emu.hook("faults"))
         .header(ORIGIN, &origin)
         .header("access-control-request-method", "POST")
         .send()

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use reqwest::StatusCode;
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE};
-use serde_json::Value;
 
 use crate::common::*;
 
@@ -220,8 +219,7 @@ async fn token_errors_follow_rfc_8628_and_6749() {
         (status, body["error"].as_str()),
         (StatusCode::BAD_REQUEST, Some("invalid_grant"))
     );
-    let (_, device) = emu.hook_get(&format!("devices/{user_code}")).await;
-    assert_eq!(device["status"], "ISSUED");
+    assert_eq!(emu.device(&user_code).status, "ISSUED");
 }
 
 #[tokio::test]
@@ -233,9 +231,9 @@ async fn polling_too_fast_gets_slow_down_and_a_longer_interval() {
     let (status, second) = emu.poll(&device_code).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(second["error"], "slow_down");
-    let (_, device) = emu.hook_get(&format!("devices/{user_code}")).await;
-    assert_eq!(device["interval"], 6);
-    assert_eq!(device["polls"].as_array().map(Vec::len), Some(2));
+    let device = emu.device(&user_code);
+    assert_eq!(device.interval, 6);
+    assert_eq!(device.polls.len(), 2);
     // Still too soon for the new interval.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     let (_, third) = emu.poll(&device_code).await;
@@ -246,11 +244,7 @@ async fn polling_too_fast_gets_slow_down_and_a_longer_interval() {
 async fn expired_device_codes_get_expired_token() {
     let emu = start().await;
     let (device_code, user_code) = emu.authorize_device().await;
-    let (status, device) = emu
-        .hook_post(&format!("devices/{user_code}/expire"), Value::Null)
-        .await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(device["status"], "EXPIRED");
+    emu.running.expire_device(&user_code).expect("a known code");
     let (status, body) = emu.poll(&device_code).await;
     assert_eq!(
         (status, body["error"].as_str()),

@@ -7,9 +7,12 @@ use reqwest::StatusCode;
 use reqwest::header::{
     ACCEPT_ENCODING, ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_HEADERS,
     ACCESS_CONTROL_ALLOW_METHODS, ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_ENCODING, CONTENT_TYPE,
-    LOCATION, ORIGIN, VARY,
+    ORIGIN, VARY,
 };
 use serde_json::json;
+
+use emulator::Link;
+use emulator::hooks::{Fault, Route};
 
 use crate::common::*;
 
@@ -80,13 +83,7 @@ async fn the_page_listener_serves_the_page_and_its_config() {
         })
     );
     // The config route takes faults too.
-    let (status, _) = emu
-        .hook_post(
-            "faults",
-            json!({"route": "config", "count": 1, "fault": {"kind": "status", "status": 503}}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::OK);
+    emu.fault(Route::Config, 1, Fault::Status { status: 503 });
     let resp = emu
         .http
         .get(format!("{page}/config.json"))
@@ -245,7 +242,7 @@ async fn defaults_follow_the_bound_page_listener() {
         app.login_page_url.as_deref(),
         Some(format!("{page}/device").as_str())
     );
-    assert_eq!(app.cors_origins.as_deref(), Some(&[page.clone()][..]));
+    assert_eq!(app.cors_origins, [page.as_str()]);
 
     let (_, body) = emu.authorize_device_with(&[]).await;
     assert_eq!(body["verification_uri"], format!("{page}/device").as_str());
@@ -254,13 +251,7 @@ async fn defaults_follow_the_bound_page_listener() {
         body["verification_uri_complete"],
         format!("{page}/device?user_code={code}").as_str()
     );
-    let resp = emu
-        .http
-        .get(emu.url("device/tv"))
-        .send()
-        .await
-        .expect("entry");
-    let location = resp.headers()[LOCATION].to_str().expect("ascii");
+    let (_, location) = emu.enter("device/tv").await;
     assert!(
         location.starts_with(&format!("{page}/device?environmentId=")),
         "{location}"
@@ -270,19 +261,13 @@ async fn defaults_follow_the_bound_page_listener() {
 #[tokio::test]
 async fn explicit_values_win_over_the_page_listener() {
     let mut config = fast_config();
-    config.application.login_page_url = Some("https://login.example.com/activate".to_owned());
-    config.application.device_custom_verification_uri = Some(String::new());
+    config.application.login_page_url = Link::Url("https://login.example.com/activate".to_owned());
+    config.application.device_custom_verification_uri = Link::Off;
     config.application.cors_origins = Some(vec!["https://login.example.com".to_owned()]);
     let emu = start_with(config, true, None).await;
     let (_, body) = emu.authorize_device_with(&[]).await;
     assert_eq!(body["verification_uri"], emu.url("device/tv").as_str());
-    let resp = emu
-        .http
-        .get(emu.url("device/tv"))
-        .send()
-        .await
-        .expect("entry");
-    let location = resp.headers()[LOCATION].to_str().expect("ascii");
+    let (_, location) = emu.enter("device/tv").await;
     assert!(
         location.starts_with("https://login.example.com/activate?environmentId="),
         "{location}"
@@ -290,15 +275,9 @@ async fn explicit_values_win_over_the_page_listener() {
 
     // No login page URL at all: PingOne's hosted sign-on.
     let mut config = fast_config();
-    config.application.login_page_url = Some(String::new());
+    config.application.login_page_url = Link::Off;
     let emu = start_with(config, false, None).await;
-    let resp = emu
-        .http
-        .get(emu.url("device/tv"))
-        .send()
-        .await
-        .expect("entry");
-    let location = resp.headers()[LOCATION].to_str().expect("ascii");
+    let (_, location) = emu.enter("device/tv").await;
     assert!(
         location.starts_with(&emu.url("signon/?flowId=")),
         "{location}"

@@ -284,11 +284,7 @@ fn arbitrary_requests_get_well_formed_answers() {
         panic!("{err}");
     }
 
-    // Still serving normally afterwards.
-    rt.block_on(async {
-        let (status, _) = emu.authorize_device_with(&[]).await;
-        assert_eq!(status, StatusCode::OK);
-    });
+    still_serving(&rt, &emu);
     let _ = std::fs::remove_dir_all(dist);
 }
 
@@ -336,6 +332,11 @@ fn garbage_on_the_socket_does_not_hurt_the_server() {
     if let Err(err) = result {
         panic!("{err}");
     }
+    still_serving(&rt, &emu);
+}
+
+/// After the onslaught the emulator still answers a device normally.
+fn still_serving(rt: &tokio::runtime::Runtime, emu: &Emu) {
     rt.block_on(async {
         let (status, _) = emu.authorize_device_with(&[]).await;
         assert_eq!(status, StatusCode::OK);

@@ -6,8 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::act::{ACTIONABLE_MARK, Series};
-use super::browser::Load;
+use super::act::{ACTIONABLE_MARK, Load, Series};
 use super::load::{CALLS, Outcome};
 use crate::precompress::Compressed;
 use crate::size::BUDGET_BYTES;

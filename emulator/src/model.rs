@@ -1,150 +1,16 @@
-//! The environment's live state — browser sessions, flows and device authorizations — and the
-//! resolved configuration, shared by every handler behind one mutex.
+//! The data the emulated environment keeps — browser sessions, flows with what they received,
+//! device authorizations — and the flow actions, named by their media types.
 
 use std::collections::HashMap;
-use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
+use axum::http::HeaderMap;
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
-use time::macros::format_description;
 
-use crate::config::{Config, Scope, User};
-use crate::faults::FaultRule;
+use crate::clock::now;
+use crate::request::media_type;
 
-/// Everything a handler needs: the resolved configuration, where the listeners are, the state.
-pub(crate) struct Shared {
-    pub cfg: Config,
-    pub api_url: String,
-    pub store: Mutex<Store>,
-    pub faults: Mutex<Vec<FaultRule>>,
-}
-
-impl Shared {
-    pub fn new(cfg: Config, api_url: String) -> Self {
-        Shared {
-            cfg,
-            api_url,
-            store: Mutex::new(Store::default()),
-            faults: Mutex::new(Vec::new()),
-        }
-    }
-
-    /// The state, even if a panicking handler poisoned the lock (the data is still consistent:
-    /// handlers never leave it half-updated across a panic point).
-    pub fn lock(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    pub fn lock_faults(&self) -> MutexGuard<'_, Vec<FaultRule>> {
-        self.faults.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    /// `{api_url}/{envId}`
-    pub fn env_base(&self) -> String {
-        format!("{}/{}", self.api_url, self.cfg.environment_id)
-    }
-
-    pub fn is_env(&self, env: &str) -> bool {
-        env == self.cfg.environment_id
-    }
-
-    /// The application addressed by `/{envId}/device/{identifier}`: client id or path id.
-    pub fn app_matches(&self, identifier: &str) -> bool {
-        let app = &self.cfg.application;
-        identifier == app.client_id || identifier == app.device_path_id
-    }
-
-    pub fn user_by_id(&self, id: &str) -> Option<&User> {
-        self.cfg.users.iter().find(|u| u.id == id)
-    }
-
-    /// The configured scopes among `names`, in the application's order.
-    pub fn scopes_of(&self, names: &[String]) -> Vec<&Scope> {
-        self.cfg
-            .application
-            .scopes
-            .iter()
-            .filter(|s| names.contains(&s.name))
-            .collect()
-    }
-
-    pub fn flow_idle(&self) -> time::Duration {
-        secs(self.cfg.flow_idle_timeout)
-    }
-
-    pub fn session_idle(&self) -> time::Duration {
-        secs(self.cfg.session_idle_timeout)
-    }
-
-    /// `loginPageUrl`, if the application has one (resolved at start).
-    pub fn login_page_url(&self) -> Option<&str> {
-        self.cfg
-            .application
-            .login_page_url
-            .as_deref()
-            .filter(|u| !u.is_empty())
-    }
-
-    /// `verification_uri` as returned to devices: the custom URI, else PingOne's own.
-    pub fn verification_uri(&self) -> String {
-        match self
-            .cfg
-            .application
-            .device_custom_verification_uri
-            .as_deref()
-        {
-            Some(uri) if !uri.is_empty() => uri.to_owned(),
-            _ => format!(
-                "{}/device/{}",
-                self.env_base(),
-                self.cfg.application.device_path_id
-            ),
-        }
-    }
-
-    /// PingOne's hosted sign-on for a flow.
-    pub fn hosted_sign_on(&self, flow_id: &str) -> String {
-        crate::request::with_query(
-            &format!("{}/signon/", self.env_base()),
-            &[("flowId", flow_id)],
-        )
-    }
-
-    /// Origins CORS answers for (resolved at start).
-    pub fn cors_origins(&self) -> &[String] {
-        self.cfg.application.cors_origins.as_deref().unwrap_or(&[])
-    }
-
-    /// The application icon's URL (resolved at start).
-    pub fn icon_href(&self) -> String {
-        self.cfg
-            .application
-            .icon_href
-            .clone()
-            .unwrap_or_else(|| format!("{}{}", self.api_url, crate::flows::ICON_PATH))
-    }
-}
-
-/// Seconds as a `time::Duration`, saturating.
-pub(crate) fn secs(s: u64) -> time::Duration {
-    time::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2))
-}
-
-pub(crate) fn now() -> OffsetDateTime {
-    OffsetDateTime::now_utc()
-}
-
-/// `2026-11-28T18:24:57.154Z`, as PingOne writes times.
-pub(crate) fn rfc3339(t: OffsetDateTime) -> String {
-    let fmt =
-        format_description!("[year]-[month]-[day]T[hour]:[minute]:[second].[subsecond digits:3]Z");
-    t.to_offset(time::UtcOffset::UTC)
-        .format(&fmt)
-        .or_else(|_| t.format(&Rfc3339))
-        .unwrap_or_default()
-}
-
+/// Everything that changes while the emulator runs; one mutex guards it (see `state`).
 #[derive(Default)]
 pub(crate) struct Store {
     /// By cookie value.
@@ -158,7 +24,7 @@ pub(crate) struct Store {
     pub user_codes: HashMap<String, String>,
 }
 
-/// A browser session: what the `ST` cookie stands for.
+/// A browser session: what the session cookie stands for.
 pub(crate) struct Session {
     pub id: String,
     pub user_id: Option<String>,
@@ -197,6 +63,83 @@ impl FlowStatus {
             "FAILED" => FlowStatus::Failed,
             other => FlowStatus::Other(other.to_owned()),
         }
+    }
+
+    /// `COMPLETED` or `FAILED`: nothing more can happen.
+    pub fn is_end(&self) -> bool {
+        matches!(self, FlowStatus::Completed | FlowStatus::Failed)
+    }
+
+    /// The one action this status asks for, if it is one the emulator implements.
+    pub fn action(&self) -> Option<Action> {
+        match self {
+            FlowStatus::UsernamePasswordRequired => Some(Action::UsernamePasswordCheck),
+            FlowStatus::DagUserCodeRequired => Some(Action::UserCodeVerify),
+            FlowStatus::DagConsentRequired => Some(Action::Consent),
+            _ => None,
+        }
+    }
+}
+
+/// The four actions the flow API takes, named by their media type.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Action {
+    UsernamePasswordCheck,
+    UserCodeVerify,
+    Consent,
+    SessionReset,
+}
+
+impl Action {
+    /// The action's key in `_links`, and its name in the hooks' records.
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::UsernamePasswordCheck => "usernamePassword.check",
+            Action::UserCodeVerify => "userCode.verify",
+            Action::Consent => "deviceAuthGrant.consent",
+            Action::SessionReset => "session.reset",
+        }
+    }
+
+    /// The action a `Content-Type` essence (lower-cased) names.
+    pub fn from_media_type(essence: &str) -> Option<Action> {
+        match essence {
+            "application/vnd.pingidentity.usernamepassword.check+json" => {
+                Some(Action::UsernamePasswordCheck)
+            }
+            "application/vnd.pingidentity.deviceauthgrant.usercode.verify+json" => {
+                Some(Action::UserCodeVerify)
+            }
+            "application/vnd.pingidentity.deviceauthgrant.consent+json" => Some(Action::Consent),
+            "application/vnd.pingidentity.session.reset+json" => Some(Action::SessionReset),
+            _ => None,
+        }
+    }
+
+    /// The action a request's `Content-Type` names, if it names one with acceptable parameters.
+    pub fn of_request(headers: &HeaderMap) -> Option<Action> {
+        match media_type(headers) {
+            Some((essence, true)) => Action::from_media_type(&essence),
+            _ => None,
+        }
+    }
+
+    /// The label the hooks record for a POST with these headers.
+    pub fn label(headers: &HeaderMap) -> String {
+        match media_type(headers) {
+            Some((essence, _)) => match Action::from_media_type(&essence) {
+                Some(action) => action.name().to_owned(),
+                None => format!("POST {}", truncate(&essence, 100)),
+            },
+            None => "POST".to_owned(),
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> &str {
+    match s.char_indices().nth(max) {
+        Some((i, _)) => &s[..i],
+        None => s,
     }
 }
 
@@ -320,12 +263,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn times_look_like_pingones() {
-        let t = time::macros::datetime!(2026-11-28 18:24:57.154 UTC);
-        assert_eq!(rfc3339(t), "2026-11-28T18:24:57.154Z");
-    }
+    use axum::http::{HeaderValue, header};
 
     #[test]
     fn statuses_round_trip() {
@@ -339,5 +277,39 @@ mod tests {
         ] {
             assert_eq!(FlowStatus::parse(s).as_str(), s);
         }
+    }
+
+    #[test]
+    fn media_types_name_actions() {
+        for (media, action) in [
+            (
+                "application/vnd.pingidentity.usernamePassword.check+json",
+                Action::UsernamePasswordCheck,
+            ),
+            (
+                "application/vnd.pingidentity.deviceAuthGrant.userCode.verify+json",
+                Action::UserCodeVerify,
+            ),
+            (
+                "application/vnd.pingidentity.deviceAuthGrant.consent+json",
+                Action::Consent,
+            ),
+            (
+                "application/vnd.pingidentity.session.reset+json",
+                Action::SessionReset,
+            ),
+        ] {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(media));
+            assert_eq!(Action::of_request(&headers), Some(action));
+            assert_eq!(Action::label(&headers), action.name());
+        }
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        assert_eq!(Action::of_request(&headers), None);
+        assert_eq!(Action::label(&headers), "POST application/json");
     }
 }

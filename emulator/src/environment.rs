@@ -1,0 +1,237 @@
+//! The environment as it runs: the configuration with every value that follows the listeners
+//! worked out once, at start, into plain values, plus the URLs the emulator hands out. Handlers
+//! read it and never decide again what a setting meant.
+
+use crate::clock::secs;
+use crate::config::{Config, DEMO_PAGE_ORIGIN, Link, Scope, SessionCookie, User, UserCodeCharset};
+use crate::request::with_query;
+
+/// Where the API listener serves the demo application's icon.
+pub(crate) const ICON_PATH: &str = "/assets/living-room-tv.svg";
+
+/// The environment in effect: [`Config`] resolved against the bound listeners.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Environment {
+    /// The UUID in every regional PingOne path.
+    pub environment_id: String,
+    /// Signs the access and ID tokens (HS256).
+    pub signing_key: String,
+    /// What user codes are made of.
+    pub user_code_charset: UserCodeCharset,
+    /// A flow left alone this long is gone.
+    pub flow_idle: time::Duration,
+    /// A session left alone this long is gone.
+    pub session_idle: time::Duration,
+    /// How long issued tokens are valid.
+    pub token_lifetime: time::Duration,
+    /// How many wrong user codes lock a flow.
+    pub max_user_code_attempts: u32,
+    /// The largest request body, in bytes.
+    pub max_body_bytes: usize,
+    /// Name and attributes of the session cookie.
+    pub session_cookie: SessionCookie,
+    /// The application, every value worked out.
+    pub application: ResolvedApplication,
+    /// Who can sign on.
+    pub users: Vec<User>,
+    /// `http://host:port` of the API listener: the `{authBase}` of every PingOne URL.
+    pub api_url: String,
+    /// `http://host:port` of the page listener, if there is one.
+    pub page_url: Option<String>,
+}
+
+/// The device-grant application with nothing left to follow.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ResolvedApplication {
+    /// Shown to the user before consent.
+    pub name: String,
+    /// The OAuth client id.
+    pub client_id: String,
+    /// `devicePathId`.
+    pub device_path_id: String,
+    /// The icon's id.
+    pub icon_id: String,
+    /// The icon's URL.
+    pub icon_href: String,
+    /// The scopes the application may request, with the text shown at consent.
+    pub scopes: Vec<Scope>,
+    /// `loginPageUrl`; `None` sends the hand-off to PingOne's hosted sign-on.
+    pub login_page_url: Option<String>,
+    /// The origins CORS answers (none: `ALLOW_NO_ORIGINS`).
+    pub cors_origins: Vec<String>,
+    /// `verification_uri` as devices receive it.
+    pub verification_uri: String,
+    /// `deviceTimeout`, seconds.
+    pub device_timeout: u64,
+    /// `devicePollingInterval`, seconds.
+    pub device_polling_interval: u64,
+}
+
+impl Environment {
+    /// Works out every value of `config` that follows the listeners bound at `api_url` and
+    /// `page_url`.
+    pub(crate) fn resolve(
+        config: Config,
+        api_url: String,
+        page_url: Option<String>,
+    ) -> Environment {
+        let app = config.application;
+        let page_origin = page_url.as_deref().unwrap_or(DEMO_PAGE_ORIGIN);
+        let login_page_url = match app.login_page_url {
+            Link::Automatic => Some(format!("{page_origin}/device")),
+            Link::Off => None,
+            Link::Url(url) => Some(url),
+        };
+        let own_verification_uri = format!(
+            "{api_url}/{}/device/{}",
+            config.environment_id, app.device_path_id
+        );
+        let verification_uri = match (app.device_custom_verification_uri, &page_url) {
+            (Link::Url(url), _) => url,
+            (Link::Automatic, Some(page)) => format!("{page}/device"),
+            (Link::Automatic, None) | (Link::Off, _) => own_verification_uri,
+        };
+        let application = ResolvedApplication {
+            name: app.name,
+            client_id: app.client_id,
+            device_path_id: app.device_path_id,
+            icon_id: app.icon_id,
+            icon_href: app
+                .icon_href
+                .unwrap_or_else(|| format!("{api_url}{ICON_PATH}")),
+            scopes: app.scopes,
+            login_page_url,
+            cors_origins: app
+                .cors_origins
+                .unwrap_or_else(|| vec![page_origin.to_owned()]),
+            verification_uri,
+            device_timeout: app.device_timeout,
+            device_polling_interval: app.device_polling_interval,
+        };
+        Environment {
+            environment_id: config.environment_id,
+            signing_key: config.signing_key,
+            user_code_charset: config.user_code_charset,
+            flow_idle: secs(config.flow_idle_timeout),
+            session_idle: secs(config.session_idle_timeout),
+            token_lifetime: secs(config.access_token_lifetime),
+            max_user_code_attempts: config.max_user_code_attempts,
+            max_body_bytes: config.max_body_bytes,
+            session_cookie: config.session_cookie,
+            application,
+            users: config.users,
+            api_url,
+            page_url,
+        }
+    }
+
+    /// `{authBase}/{envId}`: what every PingOne path of this environment starts with.
+    pub fn base(&self) -> String {
+        format!("{}{}", self.api_url, self.base_path())
+    }
+
+    /// `/{envId}`: the path prefix of every PingOne route.
+    pub(crate) fn base_path(&self) -> String {
+        format!("/{}", self.environment_id)
+    }
+
+    /// The application addressed by `/device/{identifier}`: client id or path id.
+    pub(crate) fn app_matches(&self, identifier: &str) -> bool {
+        let app = &self.application;
+        identifier == app.client_id || identifier == app.device_path_id
+    }
+
+    pub(crate) fn user_by_id(&self, id: &str) -> Option<&User> {
+        self.users.iter().find(|u| u.id == id)
+    }
+
+    /// The configured scopes among `names`, in the application's order.
+    pub(crate) fn scopes_of(&self, names: &[String]) -> Vec<&Scope> {
+        self.application
+            .scopes
+            .iter()
+            .filter(|s| names.contains(&s.name))
+            .collect()
+    }
+
+    /// A flow's URL.
+    pub(crate) fn flow_url(&self, flow_id: &str) -> String {
+        format!("{}/flows/{flow_id}", self.base())
+    }
+
+    /// Where a flow hands the browser back once it ends.
+    pub(crate) fn resume_url(&self, flow_id: &str) -> String {
+        with_query(
+            &format!("{}/as/resume", self.base()),
+            &[("flowId", flow_id)],
+        )
+    }
+
+    /// PingOne's hosted sign-on for a flow.
+    pub(crate) fn hosted_sign_on(&self, flow_id: &str) -> String {
+        with_query(&format!("{}/signon/", self.base()), &[("flowId", flow_id)])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const API: &str = "http://127.0.0.1:1";
+
+    #[test]
+    fn automatic_values_follow_the_page_listener() {
+        let env = Environment::resolve(
+            Config::demo(),
+            API.to_owned(),
+            Some("http://127.0.0.1:2".to_owned()),
+        );
+        let app = &env.application;
+        assert_eq!(
+            app.login_page_url.as_deref(),
+            Some("http://127.0.0.1:2/device")
+        );
+        assert_eq!(app.cors_origins, ["http://127.0.0.1:2"]);
+        assert_eq!(app.verification_uri, "http://127.0.0.1:2/device");
+        assert_eq!(
+            app.icon_href,
+            "http://127.0.0.1:1/assets/living-room-tv.svg"
+        );
+    }
+
+    #[test]
+    fn without_a_page_listener_the_demo_origin_and_pingones_own_uri() {
+        let env = Environment::resolve(Config::demo(), API.to_owned(), None);
+        let app = &env.application;
+        assert_eq!(
+            app.login_page_url.as_deref(),
+            Some("http://127.0.0.1:8080/device")
+        );
+        assert_eq!(app.cors_origins, [DEMO_PAGE_ORIGIN]);
+        assert_eq!(
+            app.verification_uri,
+            format!("{API}/{}/device/tv", env.environment_id)
+        );
+    }
+
+    #[test]
+    fn given_and_switched_off_values_win() {
+        let mut config = Config::demo();
+        config.application.login_page_url = Link::Off;
+        config.application.device_custom_verification_uri =
+            Link::Url("https://tv.example/activate".to_owned());
+        config.application.cors_origins = Some(Vec::new());
+        config.application.icon_href = Some("https://cdn.example/tv.png".to_owned());
+        let env = Environment::resolve(config, API.to_owned(), Some("http://page".to_owned()));
+        let app = &env.application;
+        assert_eq!(app.login_page_url, None);
+        assert_eq!(app.verification_uri, "https://tv.example/activate");
+        assert!(app.cors_origins.is_empty());
+        assert_eq!(app.icon_href, "https://cdn.example/tv.png");
+
+        let mut config = Config::demo();
+        config.application.device_custom_verification_uri = Link::Off;
+        let env = Environment::resolve(config, API.to_owned(), Some("http://page".to_owned()));
+        assert!(env.application.verification_uri.ends_with("/device/tv"));
+    }
+}
