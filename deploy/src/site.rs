@@ -40,6 +40,26 @@ impl Site {
         Site::parse(EXAMPLE, "deploy/site.toml")
     }
 
+    /// A page served on this machine by a test double (the emulator's page listener): only the
+    /// policy's origins matter, the rest are fixed local values.
+    pub fn local(
+        auth_base: &str,
+        icon_hosts: Vec<String>,
+        portal_origins: Vec<String>,
+    ) -> Result<Site, Error> {
+        let site = Site {
+            server_name: "localhost".to_owned(),
+            dist: "/".to_owned(),
+            auth_base: auth_base.to_owned(),
+            icon_hosts,
+            portal_origins,
+            listen: None,
+            log_dir: None,
+        };
+        site.check()?;
+        Ok(site)
+    }
+
     /// Reads and checks a site file; `what` names it in errors.
     pub fn parse(text: &str, what: &str) -> Result<Site, Error> {
         let site: Site = toml::from_str(text).map_err(|source| Error::Toml {
