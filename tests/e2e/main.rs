@@ -28,5 +28,6 @@ mod faults;
 mod hand_off;
 mod iframe;
 mod phone;
+mod policy;
 mod reload;
 mod wrong_codes;
