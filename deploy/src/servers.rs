@@ -56,6 +56,31 @@ impl Kind {
     }
 }
 
+/// The server's binary for a test, or `None` when it is absent and the test may skip: it says so
+/// on stderr. With `CI` or `HOSTING_REQUIRE_SERVERS` set (`cargo xtask test` sets the latter) an
+/// absent server is an error instead.
+pub fn binary_for_tests(kind: Kind) -> Result<Option<PathBuf>, Error> {
+    if let Some(path) = kind.binary() {
+        return Ok(Some(path));
+    }
+    let required = ["CI", "HOSTING_REQUIRE_SERVERS"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
+    if required {
+        return Err(Error::Server(format!(
+            "{} is not installed (run `cargo xtask setup`, or set ${})",
+            kind.name(),
+            kind.name().to_uppercase()
+        )));
+    }
+    eprintln!(
+        "SKIPPED: {} is not installed; `cargo xtask setup` installs it (and `cargo xtask test` \
+         never skips this)",
+        kind.name()
+    );
+    Ok(None)
+}
+
 /// A running server; dropping it stops the process.
 pub struct Server {
     kind: Kind,

@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use hosting::servers::{Kind, Server};
+use hosting::servers::{self, Kind, Server};
 use hosting::{Header, Policy, Site};
 use reqwest::StatusCode;
 
@@ -38,7 +38,7 @@ async fn caddy_lets_a_listed_portal_frame_the_page() -> Result<()> {
 /// Caddy reads the committed recipe (certificates aside, it is what an operator deploys).
 #[test]
 fn the_committed_caddyfile_is_valid() -> Result<()> {
-    let Some(caddy) = binary(Kind::Caddy)? else {
+    let Some(caddy) = servers::binary_for_tests(Kind::Caddy)? else {
         return Ok(());
     };
     let recipe = Path::new(env!("CARGO_MANIFEST_DIR")).join(hosting::recipes::CADDY);
@@ -62,7 +62,7 @@ fn the_committed_caddyfile_is_valid() -> Result<()> {
 /// certificate from openssl).
 #[test]
 fn the_committed_nginx_recipe_is_valid() -> Result<()> {
-    let Some(nginx) = binary(Kind::Nginx)? else {
+    let Some(nginx) = servers::binary_for_tests(Kind::Nginx)? else {
         return Ok(());
     };
     let site = Site::example()?;
@@ -124,29 +124,6 @@ fn the_committed_nginx_recipe_is_valid() -> Result<()> {
     Ok(())
 }
 
-/// The server's binary, or `None` (with a message) when it is absent and may be.
-fn binary(kind: Kind) -> Result<Option<PathBuf>> {
-    if let Some(path) = kind.binary() {
-        return Ok(Some(path));
-    }
-    let required = ["CI", "HOSTING_REQUIRE_SERVERS"]
-        .iter()
-        .any(|v| std::env::var_os(v).is_some_and(|v| !v.is_empty()));
-    if required {
-        bail!(
-            "{} is not installed (run `cargo xtask setup`, or set ${})",
-            kind.name(),
-            kind.name().to_uppercase()
-        );
-    }
-    eprintln!(
-        "SKIPPED: {} is not installed; `cargo xtask setup` installs it (and `cargo xtask test` \
-         never skips this)",
-        kind.name()
-    );
-    Ok(None)
-}
-
 /// The built page: `E2E_DIST`, else the workspace's `dist/`.
 fn dist() -> Result<PathBuf> {
     let dist = match std::env::var_os("E2E_DIST").filter(|d| !d.is_empty()) {
@@ -179,7 +156,7 @@ fn asset(dist: &Path, ext: &str) -> Result<String> {
 }
 
 async fn check(kind: Kind, portals: &[&str]) -> Result<()> {
-    let Some(binary) = binary(kind)? else {
+    let Some(binary) = servers::binary_for_tests(kind)? else {
         return Ok(());
     };
     let dist = dist()?;

@@ -29,5 +29,6 @@ mod hand_off;
 mod iframe;
 mod phone;
 mod policy;
+mod real_servers;
 mod reload;
 mod wrong_codes;
