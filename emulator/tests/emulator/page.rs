@@ -133,12 +133,7 @@ async fn every_answer_carries_the_policy_that_ships() {
             ),
             ("/elsewhere", StatusCode::NOT_FOUND, None),
         ] {
-            let resp = emu
-                .http
-                .get(format!("{page}{path}"))
-                .send()
-                .await
-                .expect("get");
+            let resp = get(&emu.http, &format!("{page}{path}")).await;
             assert_eq!(resp.status(), status, "{path}");
             let header = |name: &str| {
                 resp.headers()
@@ -172,6 +167,10 @@ async fn every_answer_carries_the_policy_that_ships() {
         }
     }
     let _ = std::fs::remove_dir_all(dir);
+}
+
+async fn get(http: &reqwest::Client, url: &str) -> reqwest::Response {
+    http.get(url).send().await.expect("get")
 }
 
 #[tokio::test]
