@@ -4,7 +4,7 @@
 
 /// The flags every Chromium of the project starts with (the kit adds the window size and a fresh
 /// profile per session).
-pub const CHROMIUM_FLAGS: [&str; 9] = [
+pub const CHROMIUM_FLAGS: [&str; 10] = [
     // No display on a build machine.
     "--headless=new",
     // Containers run as root, where Chromium's sandbox cannot start.
@@ -21,6 +21,10 @@ pub const CHROMIUM_FLAGS: [&str; 9] = [
     "--disable-sync",
     // Containers have a small /dev/shm; Chromium crashes on big pages without this.
     "--disable-dev-shm-usage",
+    // A frame of another site in the page's own process, as on phones (Android Chrome does not
+    // isolate every site): the DevTools scripts and the console log the kit reads then cover it,
+    // so a policy violation inside a portal's frame is seen too.
+    "--disable-site-isolation-trials",
 ];
 
 #[cfg(test)]

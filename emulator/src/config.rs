@@ -55,6 +55,10 @@ pub struct Config {
     /// login page, the CORS origin, `config.json`'s `authBase` — instead of the bound address.
     /// For a phone on the same network when the listeners bind `0.0.0.0`.
     pub public_host: Option<String>,
+    /// Portal origins allowed to show the page listener's page in a frame: the policy's
+    /// `frame-ancestors`, as an operator lists portals in `deploy/site.toml`. Empty: no site may
+    /// frame it (`frame-ancestors 'none'` and `X-Frame-Options: DENY`, what ships by default).
+    pub portal_origins: Vec<String>,
 }
 
 /// Which characters user codes use; both are shown as `XXXX-XXXX`.
@@ -274,6 +278,7 @@ impl Config {
         Config {
             environment_id: DEMO_ENV_ID.to_owned(),
             public_host: None,
+            portal_origins: Vec::new(),
             signing_key: "emulator-demo-environment-signing-key-not-a-secret".to_owned(),
             user_code_charset: UserCodeCharset::Alphanumeric,
             flow_idle_timeout: 15 * 60,
@@ -420,6 +425,11 @@ impl Config {
                 }
             }
         }
+        for origin in &self.portal_origins {
+            if !is_origin(origin) {
+                bail!("portal_origins: {origin:?} is not an origin (scheme://host[:port])");
+            }
+        }
         if self.users.is_empty() {
             bail!("users is empty");
         }
@@ -528,6 +538,10 @@ mod tests {
             (
                 "[application]\ncors_origins = [\"http://a.example/path\"]",
                 "origin",
+            ),
+            (
+                "portal_origins = [\"https://portal.example/frame\"]",
+                "portal_origins",
             ),
             ("colour = \"blue\"", "colour"),
             ("[application]\nlogin_page_url = \"\"", "login_page_url"),

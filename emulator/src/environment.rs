@@ -38,6 +38,8 @@ pub struct Environment {
     pub api_url: String,
     /// `http://host:port` of the page listener, if there is one.
     pub page_url: Option<String>,
+    /// The origins that may frame the page listener's page.
+    pub portal_origins: Vec<String>,
 }
 
 /// The device-grant application with nothing left to follow.
@@ -122,6 +124,7 @@ impl Environment {
             users: config.users,
             api_url,
             page_url,
+            portal_origins: config.portal_origins,
         }
     }
 

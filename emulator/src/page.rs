@@ -1,32 +1,37 @@
 //! The page listener: the built page (`dist/`) as static files with the `/device…` SPA fallback,
 //! and a generated `/config.json` pointing at this emulator, so one build works on any port.
 //! Files with precompressed siblings (`name.br`, `name.gz`, written by `cargo xtask` after the
-//! release build) are sent compressed to browsers that accept it, as a static host would.
+//! release build) are sent compressed to browsers that accept it, as a static host would. Every
+//! answer carries the headers of `deploy/headers.toml` (authBase: this emulator's API), so the
+//! tests run the page under the policy that ships.
 
 use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use anyhow::Context;
 use axum::Router;
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::from_fn_with_state;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
+use axum::middleware::{Next, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use serde_json::json;
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::environment::Environment;
 use crate::error::json_response;
 use crate::faults;
 use crate::state::Shared;
 
-pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> Router {
+pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> anyhow::Result<Router> {
+    let policy = Arc::new(PageHeaders::for_environment(&st.env)?);
     let config = Router::new()
         .route("/config.json", get(config_json))
         .layer(from_fn_with_state(st.clone(), faults::config_faults))
         .with_state(st);
-    match dist {
+    let router = match dist {
         Some(dist) => {
             let index = Arc::new(dist.join("index.html"));
             let spa = tower::service_fn(move |req: Request| {
@@ -51,7 +56,75 @@ pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> Router {
                 "The emulator serves no page: start it with --dist pointing at the built page.\n",
             )
         }),
+    };
+    Ok(router.layer(from_fn_with_state(policy, apply_policy)))
+}
+
+/// The page's response headers for this emulator, ready to send.
+struct PageHeaders {
+    policy: hosting::Policy,
+    /// On every answer.
+    every: Vec<(HeaderName, HeaderValue)>,
+    /// By path class (`page`, `assets`, …).
+    by_class: Vec<(String, Vec<(HeaderName, HeaderValue)>)>,
+}
+
+impl PageHeaders {
+    /// `deploy/headers.toml` with this emulator's API as authBase, the application icon's origin
+    /// and the configured portals.
+    fn for_environment(env: &Environment) -> anyhow::Result<PageHeaders> {
+        let icon_hosts = origin_of(&env.application.icon_href).into_iter().collect();
+        let site = hosting::Site::local(&env.api_url, icon_hosts, env.portal_origins.clone())
+            .context("the page's headers for this emulator")?;
+        let policy = hosting::Policy::shipped().context("deploy/headers.toml")?;
+        let every = typed(&policy.every_answer(&site))?;
+        let by_class = policy
+            .paths()
+            .iter()
+            .map(|class| Ok((class.name.clone(), typed(&class.headers())?)))
+            .collect::<anyhow::Result<_>>()?;
+        Ok(PageHeaders {
+            policy,
+            every,
+            by_class,
+        })
     }
+}
+
+fn typed(headers: &[hosting::Header]) -> anyhow::Result<Vec<(HeaderName, HeaderValue)>> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            Ok((
+                HeaderName::try_from(name.as_str()).with_context(|| format!("header {name}"))?,
+                HeaderValue::try_from(value.as_str())
+                    .with_context(|| format!("{name}: {value}"))?,
+            ))
+        })
+        .collect()
+}
+
+/// `scheme://host[:port]` of an http(s) URL.
+fn origin_of(url: &str) -> Option<String> {
+    let (scheme, rest) = url.split_once("://")?;
+    let host = rest.split(['/', '?', '#']).next()?;
+    (matches!(scheme, "http" | "https") && !host.is_empty()).then(|| format!("{scheme}://{host}"))
+}
+
+/// Sends the policy's headers with every answer, and each path class's own (its caching). The
+/// content type stays the handler's: faults serve wrong ones on purpose.
+async fn apply_policy(State(h): State<Arc<PageHeaders>>, req: Request, next: Next) -> Response {
+    let class = h
+        .policy
+        .route(req.uri().path())
+        .map(|r| r.class.name.clone());
+    let mut resp = next.run(req).await;
+    let headers = resp.headers_mut();
+    let own = class.and_then(|name| h.by_class.iter().find(|(n, _)| *n == name));
+    for (name, value) in h.every.iter().chain(own.into_iter().flat_map(|(_, hs)| hs)) {
+        headers.insert(name.clone(), value.clone());
+    }
+    resp
 }
 
 /// `/device`, `/device/` and `/device/…` that are not files get `index.html` (precompressed

@@ -203,7 +203,7 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         shutdown.subscribe(),
     )));
     if let Some(listener) = page_listener {
-        let router = with_common_layers(page::router(Arc::clone(&shared), dist));
+        let router = with_common_layers(page::router(Arc::clone(&shared), dist)?);
         servers.push(tokio::spawn(serve(
             "page",
             listener,

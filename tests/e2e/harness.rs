@@ -2,7 +2,7 @@
 //! fresh browser window, a cap on how many windows run at once, and the screens it passes
 //! through kept as screenshots and audited for accessibility.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -37,7 +37,7 @@ fn screenshot_dir() -> PathBuf {
 }
 
 /// The built page: `E2E_DIST`, else the workspace's `dist/`.
-fn dist() -> Result<PathBuf> {
+pub fn dist() -> Result<PathBuf> {
     let dist = from_env("E2E_DIST", root().join("dist"));
     if !dist.join("index.html").is_file() {
         bail!(
@@ -102,13 +102,23 @@ impl Test {
         config: emulator::Config,
         size: (u32, u32),
     ) -> Result<Test> {
-        let dist = dist()?;
+        Test::start_serving(name, config, size, &dist()?).await
+    }
+
+    /// Any environment and viewport, the emulator serving the page from `dist`.
+    pub async fn start_serving(
+        name: &str,
+        config: emulator::Config,
+        size: (u32, u32),
+        dist: &Path,
+    ) -> Result<Test> {
         let permit = WINDOWS.acquire().await.context("the window semaphore")?;
         let started = Instant::now();
         let browser = Browser::from_env(screenshot_dir());
         clear_screenshots(&browser, name);
-        let pingone = PingOne::start(config, &dist).await?;
+        let pingone = PingOne::start(config, dist).await?;
         let page = browser.open(name, size).await?;
+        page.watch_csp_violations().await?;
         Ok(Test {
             name: name.to_owned(),
             pingone,
@@ -135,10 +145,20 @@ impl Test {
         self.screen(step).await
     }
 
-    /// Closes the browser; the emulator stops when the test is dropped.
+    /// Closes the browser, failing if it refused anything under the page's policy while the test
+    /// ran; the emulator stops when the test is dropped.
     pub async fn finish(mut self) -> Result<()> {
         self.finished = true;
+        let refusals = policy_refusals(&self.page).await;
         self.page.close().await?;
+        let refusals = refusals?;
+        if !refusals.is_empty() {
+            bail!(
+                "{}: the browser refused what the page's policy forbids:\n  {}",
+                self.name,
+                refusals.join("\n  ")
+            );
+        }
         eprintln!(
             "{}: {:.1} s",
             self.name,
@@ -155,6 +175,31 @@ impl Drop for Test {
             eprintln!("{}: {}", self.name, self.pingone.state_report());
         }
     }
+}
+
+/// What the browser refused under a Content-Security-Policy or X-Frame-Options since the last
+/// look: Chromium's console notes, which cover every document and frame the window showed, and
+/// the `securitypolicyviolation` events of the document on show, where the kit could watch it
+/// (a frame of another site runs in a process of its own).
+pub async fn policy_refusals(page: &Page) -> Result<Vec<String>> {
+    let mut found: Vec<String> = page
+        .console_log()
+        .await?
+        .into_iter()
+        .filter(|e| {
+            e.message.contains("Content Security Policy") || e.message.contains("X-Frame-Options")
+        })
+        .map(|e| e.message)
+        .collect();
+    if let Ok(violations) = page.csp_violations().await {
+        found.extend(violations.into_iter().map(|v| {
+            format!(
+                "{} refused {} in {} {}",
+                v.directive, v.blocked, v.document, v.sample
+            )
+        }));
+    }
+    Ok(found)
 }
 
 /// Removes the screenshots an earlier run of this test left.

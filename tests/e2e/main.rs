@@ -1,7 +1,10 @@
 //! End to end, in a real browser: every path a person can take on `/device`, driven in headless
 //! Chromium (through the project's browser kit) against the real emulator and the built page.
 //! Each test checks what the person sees, that axe-core finds nothing wrong with each screen on
-//! the way, and what the emulator recorded or the TV finally got.
+//! the way, what the emulator recorded or the TV finally got, and that the browser refused
+//! nothing under the page's policy (the emulator sends the headers of `deploy/headers.toml`).
+//! `real_servers` runs a whole flow behind nginx and Caddy (`NGINX`, `CADDY` override the Debian
+//! paths; without them the two tests skip unless `CI` or `HOSTING_REQUIRE_SERVERS` is set).
 //!
 //! Needs the built page (`cargo xtask test` builds it; or `trunk build --release`; or point
 //! `E2E_DIST` at a dist), Chromium and ChromeDriver (`CHROMIUM`, `CHROMEDRIVER` override the
@@ -28,5 +31,7 @@ mod faults;
 mod hand_off;
 mod iframe;
 mod phone;
+mod policy;
+mod real_servers;
 mod reload;
 mod wrong_codes;

@@ -9,7 +9,7 @@ use axum::response::{Html, IntoResponse};
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 
-use crate::harness::Test;
+use crate::harness::{self, PHONE, Test};
 use crate::tv::Tv;
 
 /// A running portal; dropping it stops the server.
@@ -18,13 +18,31 @@ pub struct Portal {
     server: JoinHandle<()>,
 }
 
-impl Portal {
-    /// Serves a portal page whose iframe shows `frame_src`, at any path.
-    pub async fn start(frame_src: &str) -> Result<Portal> {
+/// A portal's address, taken before the page's emulator starts so that the page's policy
+/// (`frame-ancestors`) can name it, as an operator lists a portal.
+pub struct PortalAddress {
+    listener: TcpListener,
+    port: u16,
+}
+
+impl PortalAddress {
+    /// A free loopback port for the portal.
+    pub async fn bind() -> Result<PortalAddress> {
         let listener = TcpListener::bind("127.0.0.1:0")
             .await
             .context("binding the portal")?;
         let port = listener.local_addr()?.port();
+        Ok(PortalAddress { listener, port })
+    }
+
+    /// The portal's origin on `site`.
+    pub fn origin(&self, site: Site) -> String {
+        origin(site, self.port)
+    }
+
+    /// Serves a portal page whose iframe shows `frame_src`, at any path.
+    pub fn serve(self, frame_src: &str) -> Portal {
+        let PortalAddress { listener, port } = self;
         let html = format!(
             r#"<!doctype html>
 <html lang="en">
@@ -54,17 +72,23 @@ impl Portal {
                 eprintln!("the portal stopped: {e}");
             }
         });
-        Ok(Portal { port, server })
+        Portal { port, server }
     }
+}
 
+impl Portal {
     /// The portal's address on `site`.
     pub fn url(&self, site: Site) -> String {
-        let host = match site {
-            Site::Same => "127.0.0.1",
-            Site::Other => "localhost",
-        };
-        format!("http://{host}:{}/", self.port)
+        format!("{}/", origin(site, self.port))
     }
+}
+
+fn origin(site: Site, port: u16) -> String {
+    let host = match site {
+        Site::Same => "127.0.0.1",
+        Site::Other => "localhost",
+    };
+    format!("http://{host}:{port}")
 }
 
 /// Where the portal is, as the browser sees it.
@@ -77,14 +101,20 @@ pub enum Site {
 }
 
 impl Test {
-    /// The person opens a portal on `site` that embeds the TV's link, and looks inside its frame.
+    /// A TV asked for a code, and the person opens a portal on `site` that embeds the TV's link
+    /// (the page's policy lists the portal, as an operator would) and looks inside its frame.
     /// The portal serves until it is dropped.
-    pub async fn open_in_portal(&self, tv: &Tv, site: Site) -> Result<Portal> {
-        let portal = Portal::start(&tv.verification_uri_complete).await?;
-        self.page.open(&portal.url(site)).await?;
-        self.page.expect_text("Example customer portal").await?;
-        self.page.enter_frame(0).await?;
-        Ok(portal)
+    pub async fn in_portal(name: &str, site: Site) -> Result<(Test, Tv, Portal)> {
+        let address = PortalAddress::bind().await?;
+        let mut config = harness::config();
+        config.portal_origins = vec![address.origin(site)];
+        let t = Test::start_with(name, config, PHONE).await?;
+        let tv = t.pingone.tv().await?;
+        let portal = address.serve(&tv.verification_uri_complete);
+        t.page.open(&portal.url(site)).await?;
+        t.page.expect_text("Example customer portal").await?;
+        t.page.enter_frame(0).await?;
+        Ok((t, tv, portal))
     }
 }
 

@@ -3,9 +3,11 @@
 
 mod bench;
 mod demo;
+mod inline;
 mod languages;
 mod precompress;
 mod project;
+mod recipes;
 mod setup;
 mod size;
 mod test;
@@ -36,6 +38,9 @@ enum Task {
         #[arg(long)]
         public_host: Option<String>,
     },
+    /// Write the hosting recipes (nginx, Caddy, static hosts, CloudFront) from
+    /// deploy/headers.toml: the committed examples, or with site values your own into --out.
+    Hosting(recipes::HostingArgs),
     /// Build the page for release and measure it: weight, time to act in headless Chromium
     /// (cold/warm, default and slow phone), the emulator under load. Writes target/bench/report.{json,md}.
     Bench {
@@ -61,6 +66,7 @@ fn main() -> std::process::ExitCode {
         Task::Setup => setup::run().map(|_| std::process::ExitCode::SUCCESS),
         Task::Test => test::run().map(|()| std::process::ExitCode::SUCCESS),
         Task::Demo { host, public_host } => demo::run(demo::DemoArgs { host, public_host }),
+        Task::Hosting(args) => recipes::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Task::Bench {
             runs,
             flows,

@@ -25,6 +25,9 @@ pub struct Tools {
     pub chromium: PathBuf,
     /// axe-core's browser bundle.
     pub axe_core_js: PathBuf,
+    /// nginx and Caddy, for the hosting recipes' tests.
+    pub nginx: PathBuf,
+    pub caddy: PathBuf,
 }
 
 impl Tools {
@@ -107,6 +110,8 @@ pub fn run() -> Result<Tools> {
         chromedriver: PathBuf::from("/usr/bin/chromedriver"),
         chromium: PathBuf::from("/usr/bin/chromium"),
         axe_core_js: project::tools_dir().join("axe/node_modules/axe-core/axe.min.js"),
+        nginx: PathBuf::from("/usr/sbin/nginx"),
+        caddy: PathBuf::from("/usr/bin/caddy"),
     };
 
     wasm_target()?;
@@ -134,6 +139,7 @@ pub fn run() -> Result<Tools> {
     wasm_opt(&tools, &pins.wasm_opt, &binaryen_bin)?;
     axe_core(&tools)?;
     browser(&tools)?;
+    web_servers(&tools)?;
     println!("== setup: all tools present");
     Ok(tools)
 }
@@ -267,6 +273,44 @@ fn browser(tools: &Tools) -> Result<()> {
         return Ok(());
     }
     apt_install(&["chromium", "chromium-driver"])
+}
+
+/// nginx with its brotli_static module, Caddy and openssl: the hosting recipes are tested on them. The
+/// tests run their own unprivileged processes; a system service the packages may start (on a
+/// machine with systemd) is not used.
+fn web_servers(tools: &Tools) -> Result<()> {
+    // `nginx -v` writes to stderr.
+    let nginx = Command::new(&tools.nginx)
+        .arg("-v")
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stderr).trim().to_owned());
+    let brotli = std::path::Path::new(hosting::servers::BROTLI_STATIC_MODULE).is_file();
+    let caddy = output(Command::new(&tools.caddy).arg("version"));
+    let mut missing = Vec::new();
+    if nginx.is_none() {
+        missing.push("nginx-light");
+    }
+    if !brotli {
+        missing.push("libnginx-mod-http-brotli-static");
+    }
+    if caddy.is_none() {
+        missing.push("caddy");
+    }
+    // A throwaway certificate lets `nginx -t` read the committed recipe's TLS server.
+    if output(Command::new("openssl").arg("version")).is_none() {
+        missing.push("openssl");
+    }
+    if missing.is_empty() {
+        let nginx = nginx.unwrap_or_default();
+        let nginx = nginx.strip_prefix("nginx version: ").unwrap_or(&nginx);
+        let caddy = caddy.unwrap_or_default();
+        let caddy = caddy.split_whitespace().next().unwrap_or_default();
+        println!("ok   {nginx} with brotli_static; caddy {caddy}");
+        return Ok(());
+    }
+    apt_install(&missing)
 }
 
 fn apt_install(packages: &[&str]) -> Result<()> {

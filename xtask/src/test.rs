@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use anyhow::{Result, bail};
 
+use crate::inline;
 use crate::precompress;
 use crate::project::{self, sh};
 use crate::setup;
@@ -66,6 +67,8 @@ pub fn run() -> Result<()> {
         let files = precompress::run(&root.join("dist"))?;
         let written = files.iter().filter(|f| f.siblings).count();
         println!("precompressed: .br and .gz next to {written} files in dist/");
+        inline::check(&root.join("dist/index.html"))?;
+        println!("dist/index.html: no inline script or style");
         Ok(())
     })?;
     step("size budget", &mut || {
@@ -85,12 +88,28 @@ pub fn run() -> Result<()> {
         Ok(())
     })?;
     step(
+        "hosting recipes (drift, then real nginx and Caddy)",
+        &mut || {
+            sh(tools
+                .command("cargo")
+                .args(["test", "-p", "hosting"])
+                .env("E2E_DIST", root.join("dist"))
+                .env("NGINX", &tools.nginx)
+                .env("CADDY", &tools.caddy)
+                .env("HOSTING_REQUIRE_SERVERS", "1")
+                .current_dir(&root))
+        },
+    )?;
+    step(
         "native tests (unit, emulator, device CLI, end to end in Chromium)",
         &mut || {
             sh(tools
                 .command("cargo")
-                .args(["test", "--workspace"])
+                .args(["test", "--workspace", "--exclude", "hosting"])
                 .env("E2E_DIST", root.join("dist"))
+                .env("NGINX", &tools.nginx)
+                .env("CADDY", &tools.caddy)
+                .env("HOSTING_REQUIRE_SERVERS", "1")
                 .env("CHROMEDRIVER", &tools.chromedriver)
                 .env("CHROMIUM", &tools.chromium)
                 .env("AXE_CORE_JS", &tools.axe_core_js)

@@ -96,6 +96,84 @@ async fn the_page_listener_serves_the_page_and_its_config() {
 }
 
 #[tokio::test]
+async fn every_answer_carries_the_policy_that_ships() {
+    let dir = dist("policy");
+    std::fs::create_dir_all(dir.join("assets")).expect("assets");
+    std::fs::write(dir.join("assets/app-1f2e.js"), "console.log(2)").expect("write");
+    for (portals, frame_ancestors, x_frame_options) in [
+        (vec![], "'none'", Some("DENY")),
+        (
+            vec!["http://portal.example:8443".to_owned()],
+            "http://portal.example:8443",
+            None,
+        ),
+    ] {
+        let mut config = fast_config();
+        config.portal_origins = portals;
+        let emu = start_with(config, true, Some(dir.clone())).await;
+        let page = emu.running.page_url().expect("page url");
+        // authBase and the demo icon are both the emulator's API.
+        let csp = format!(
+            "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+             connect-src 'self' {api}; img-src 'self' data: {api}; frame-ancestors \
+             {frame_ancestors}; base-uri 'none'; form-action 'none'; object-src 'none'",
+            api = emu.api
+        );
+        for (path, status, cache) in [
+            (
+                "/device?user_code=WDJB-MJHT",
+                StatusCode::OK,
+                Some("no-cache"),
+            ),
+            ("/config.json", StatusCode::OK, Some("no-cache")),
+            (
+                "/assets/app-1f2e.js",
+                StatusCode::OK,
+                Some("public, max-age=31536000, immutable"),
+            ),
+            ("/elsewhere", StatusCode::NOT_FOUND, None),
+        ] {
+            let resp = get(&emu.http, &format!("{page}{path}")).await;
+            assert_eq!(resp.status(), status, "{path}");
+            let header = |name: &str| {
+                resp.headers()
+                    .get(name)
+                    .map(|v| v.to_str().expect("ASCII").to_owned())
+            };
+            assert_eq!(
+                header("content-security-policy"),
+                Some(csp.clone()),
+                "{path}"
+            );
+            assert_eq!(
+                header("x-frame-options").as_deref(),
+                x_frame_options,
+                "{path}"
+            );
+            for (name, value) in [
+                ("x-content-type-options", "nosniff"),
+                ("referrer-policy", "no-referrer"),
+                ("cross-origin-opener-policy", "same-origin"),
+                (
+                    "permissions-policy",
+                    "camera=(), microphone=(), geolocation=(), payment=(), usb=()",
+                ),
+            ] {
+                assert_eq!(header(name).as_deref(), Some(value), "{path} {name}");
+            }
+            if let Some(cache) = cache {
+                assert_eq!(header("cache-control").as_deref(), Some(cache), "{path}");
+            }
+        }
+    }
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+async fn get(http: &reqwest::Client, url: &str) -> reqwest::Response {
+    http.get(url).send().await.expect("get")
+}
+
+#[tokio::test]
 async fn precompressed_files_go_to_browsers_that_accept_them() {
     let dir = dist("precompressed");
     // The emulator sends the sibling's bytes as they are: any bytes show which file was sent.
