@@ -173,12 +173,8 @@ fn only_user_code(emu: &Running) -> Result<String> {
 
 /// The next `count` requests to `route` meet `fault`.
 fn fault(emu: &Running, route: Route, count: u32, fault: Fault) -> Result<()> {
-    emu.add_fault(FaultRequest {
-        route,
-        count,
-        fault,
-    })
-    .context("adding a fault")?;
+    emu.add_fault(FaultRequest::new(route, count, fault))
+        .context("adding a fault")?;
     Ok(())
 }
 
