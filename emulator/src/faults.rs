@@ -40,9 +40,10 @@ fn api_route(path: &str, base_path: &str) -> Option<Route> {
 /// Takes one use of the first fault matching the request's route `kind` and flow `action`.
 fn take(st: &Shared, kind: Option<Route>, action: Option<Action>) -> Option<Fault> {
     let mut rules = st.lock_faults();
-    let index = rules.iter().position(|r| {
-        (r.route == Route::Any || Some(r.route) == kind)
-            && r.action.is_none_or(|wanted| Some(wanted) == action)
+    let index = rules.iter().position(|r| match r.route {
+        Route::Any => true,
+        Route::FlowAction(wanted) => kind == Some(Route::Flows) && action == Some(wanted),
+        route => Some(route) == kind,
     })?;
     let rule = &mut rules[index];
     rule.remaining = rule.remaining.saturating_sub(1);

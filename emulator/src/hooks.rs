@@ -82,6 +82,9 @@ pub struct DeviceView {
 pub enum Route {
     /// `{base}/flows/*`, GET and POST.
     Flows,
+    /// Only the `POST`s to `{base}/flows/*` whose `Content-Type` names this action
+    /// (`{"flow_action": "userCode.verify"}` in JSON).
+    FlowAction(Action),
     /// `{base}/device` and `{base}/device/*`.
     Device,
     /// `{base}/as/device_authorization`.
@@ -140,17 +143,12 @@ impl Fault {
     }
 }
 
-/// `POST /__emulator/faults`: the next `count` requests to `route` (and, on `flows`, taking
-/// `action`) meet `fault`.
+/// `POST /__emulator/faults`: the next `count` requests to `route` meet `fault`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FaultRequest {
     /// Which requests.
     pub route: Route,
-    /// Only the flow POSTs taking this action (with `route: flows`); `None`: every request to
-    /// the route.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
     /// How many of them (at least 1).
     pub count: u32,
     /// What they meet.
@@ -162,17 +160,8 @@ impl FaultRequest {
     pub fn new(route: Route, count: u32, fault: Fault) -> FaultRequest {
         FaultRequest {
             route,
-            action: None,
             count,
             fault,
-        }
-    }
-
-    /// Narrowed to the flow POSTs taking `action` (the route must be `flows`).
-    pub fn on(self, action: Action) -> FaultRequest {
-        FaultRequest {
-            action: Some(action),
-            ..self
         }
     }
 
@@ -181,9 +170,6 @@ impl FaultRequest {
         let invalid = |why: &str| Err(HookError::Invalid(why.to_owned()));
         if self.count == 0 {
             return invalid("count must be at least 1");
-        }
-        if self.action.is_some() && self.route != Route::Flows {
-            return invalid("an action narrows route flows only");
         }
         match &self.fault {
             Fault::Latency { ms } if *ms > 120_000 => invalid("latency ms must be at most 120000"),
@@ -209,9 +195,6 @@ impl FaultRequest {
 pub struct FaultRule {
     /// Which requests.
     pub route: Route,
-    /// Only the flow POSTs taking this action.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub action: Option<Action>,
     /// How many more of them.
     pub remaining: u32,
     /// What they meet.
@@ -283,6 +266,16 @@ mod tests {
             serde_json::from_str(r#"{"route":"any","count":0,"fault":{"kind":"drop"}}"#)
                 .expect("parses");
         assert!(zero.validate().is_err());
+    }
+
+    #[test]
+    fn a_fault_aims_at_one_action_through_its_route() {
+        let req: FaultRequest = serde_json::from_str(
+            r#"{"route":{"flow_action":"userCode.verify"},"count":1,"fault":{"kind":"rate_limited","retry_after":2}}"#,
+        )
+        .expect("valid");
+        assert_eq!(req.route, Route::FlowAction(Action::UserCodeVerify));
+        assert_eq!(req.fault, Fault::RateLimited { retry_after: 2 });
     }
 
     #[test]

@@ -155,7 +155,6 @@ pub(crate) fn add_fault(st: &Shared, request: FaultRequest) -> Result<Vec<FaultR
     let mut rules = st.lock_faults();
     rules.push(FaultRule {
         route: request.route,
-        action: request.action,
         remaining: request.count,
         fault: request.fault,
     });
