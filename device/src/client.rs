@@ -184,22 +184,13 @@ pub struct Client {
 }
 
 impl Client {
-    /// `auth_base` is `https://auth.pingone.com` (or a custom domain, or the emulator); the
-    /// endpoints are `{auth_base}/{env_id}/as/…`.
-    pub fn new(auth_base: &str, env_id: &str, client_id: &str) -> Result<Client, Error> {
-        let base = auth_base.trim_end_matches('/');
+    /// `base` is what the endpoints' paths follow: `https://auth.pingone.com/{envId}` on a
+    /// regional host, just the host on a custom domain; the endpoints are `{base}/as/…`.
+    pub fn new(base: &str, client_id: &str) -> Result<Client, Error> {
+        let base = base.trim_end_matches('/');
         if !(base.starts_with("http://") || base.starts_with("https://")) {
             return Err(Error::Config(format!(
-                "--auth-base {auth_base:?} must start with http:// or https://"
-            )));
-        }
-        if env_id.is_empty()
-            || !env_id
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-        {
-            return Err(Error::Config(format!(
-                "--env-id {env_id:?} must be an environment id (a UUID)"
+                "--auth-base {base:?} must start with http:// or https://"
             )));
         }
         let http = reqwest::Client::builder()
@@ -211,8 +202,8 @@ impl Client {
             .map_err(|e| Error::Config(format!("cannot build the HTTP client: {}", chain(&e))))?;
         Ok(Client {
             http,
-            device_authorization_url: format!("{base}/{env_id}/as/device_authorization"),
-            token_url: format!("{base}/{env_id}/as/token"),
+            device_authorization_url: format!("{base}/as/device_authorization"),
+            token_url: format!("{base}/as/token"),
             client_id: client_id.to_owned(),
         })
     }
@@ -388,19 +379,18 @@ mod tests {
     }
 
     #[test]
-    fn bad_command_line_values_are_refused_before_any_request() {
-        for (base, env) in [
-            ("auth.pingone.com", "8d2f6a4e-1c3b-4d5e-9f70-2a4b6c8d0e1f"),
-            ("https://auth.pingone.com", ""),
-            ("https://auth.pingone.com", "../admin"),
-        ] {
-            let err = Client::new(base, env, "client").expect_err(base);
-            assert!(matches!(err, Error::Config(_)), "{err}");
-        }
-        let client = Client::new("https://auth.pingone.com/", "env-1", "client").expect("valid");
+    fn endpoints_follow_the_base_and_a_bad_one_is_refused_before_any_request() {
+        let err = Client::new("auth.pingone.com/env-1", "client").expect_err("no scheme");
+        assert!(matches!(err, Error::Config(_)), "{err}");
+        let client = Client::new("https://auth.pingone.com/env-1/", "client").expect("valid");
         assert_eq!(
             client.token_url(),
             "https://auth.pingone.com/env-1/as/token"
+        );
+        let client = Client::new("https://auth.example.com", "client").expect("valid");
+        assert_eq!(
+            client.device_authorization_url(),
+            "https://auth.example.com/as/device_authorization"
         );
     }
 

@@ -63,9 +63,14 @@ pub struct Args {
     /// a custom domain, or the emulator.
     #[arg(long, value_name = "URL", default_value = DEFAULT_AUTH_BASE, value_parser = parse_auth_base)]
     pub auth_base: String,
-    /// The PingOne environment id.
-    #[arg(long, value_name = "ID", default_value = DEMO_ENV_ID, value_parser = parse_env_id)]
-    pub env_id: String,
+    /// The PingOne environment id [default: the emulator's demo environment]. Not used with
+    /// --custom-domain.
+    #[arg(long, value_name = "ID", value_parser = parse_env_id)]
+    pub env_id: Option<String>,
+    /// --auth-base is a PingOne custom domain: its URLs carry no environment id
+    /// ({auth-base}/as/token rather than {auth-base}/{env-id}/as/token).
+    #[arg(long)]
+    pub custom_domain: bool,
     /// The client id of the application (a native app with the Device Authorization grant).
     #[arg(long, value_name = "ID", default_value = DEMO_CLIENT_ID)]
     pub client_id: String,
@@ -89,7 +94,8 @@ impl Default for Args {
     fn default() -> Args {
         Args {
             auth_base: DEFAULT_AUTH_BASE.to_owned(),
-            env_id: DEMO_ENV_ID.to_owned(),
+            env_id: None,
+            custom_domain: false,
             client_id: DEMO_CLIENT_ID.to_owned(),
             scope: DEFAULT_SCOPE.to_owned(),
             json: false,
@@ -100,6 +106,26 @@ impl Default for Args {
 }
 
 impl Args {
+    /// Where the endpoints are: `{auth-base}/{env-id}`, or `{auth-base}` on a custom domain.
+    pub fn base(&self) -> String {
+        if self.custom_domain {
+            self.auth_base.clone()
+        } else {
+            let env_id = self.env_id.as_deref().unwrap_or(DEMO_ENV_ID);
+            format!("{}/{env_id}", self.auth_base)
+        }
+    }
+
+    /// What the command line asks that will not be done, to tell the person.
+    pub fn warnings(&self) -> Vec<String> {
+        match (&self.env_id, self.custom_domain) {
+            (Some(env_id), true) => vec![format!(
+                "--env-id {env_id} is ignored: a custom domain's URLs carry no environment id"
+            )],
+            _ => Vec::new(),
+        }
+    }
+
     /// How output is written: `--json`, else a terminal screen when `terminal`, else plain lines.
     pub fn mode(&self, terminal: bool) -> Mode {
         match (self.json, terminal) {
@@ -149,7 +175,7 @@ where
     C: Future<Output = ()>,
 {
     let screen = screen::Screen::new(out, args.mode(terminal), args.show_tokens);
-    let client = match Client::new(&args.auth_base, &args.env_id, &args.client_id) {
+    let client = match Client::new(&args.base(), &args.client_id) {
         Ok(client) => client,
         Err(err) => return screen.finish(Outcome::Failed(err)),
     };
@@ -160,8 +186,12 @@ where
     flow::run(&client, settings, screen, cancel).await
 }
 
-/// [`run`] on stdout (a terminal screen when it is one), stopped by Ctrl-C: what the binary does.
+/// [`run`] on stdout (a terminal screen when it is one), stopped by Ctrl-C, after the command
+/// line's warnings on stderr: what the binary does.
 pub async fn run_on_stdout(args: &Args) -> Outcome {
+    for warning in args.warnings() {
+        eprintln!("device: warning: {warning}");
+    }
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
     run(args, stdout, terminal, ctrl_c()).await
@@ -203,6 +233,8 @@ mod tests {
         ])
         .expect("valid flags");
         assert_eq!(args.auth_base, "https://auth.pingone.eu");
+        assert_eq!(args.base(), "https://auth.pingone.eu/abc-123");
+        assert!(args.warnings().is_empty());
         assert_eq!(args.interval, Some(Duration::from_millis(500)));
         assert_eq!(args.mode(true), Mode::Json);
         for bad in [
@@ -214,6 +246,28 @@ mod tests {
             let err = Args::try_parse_from(bad).expect_err(bad[2]);
             assert_eq!(err.exit_code(), i32::from(exit::USAGE), "{}", bad[2]);
         }
+    }
+
+    #[test]
+    fn the_base_follows_the_contracts_rule() {
+        let regional = Args::try_parse_from(["device"]).expect("no flags");
+        assert_eq!(
+            regional.base(),
+            format!("{DEFAULT_AUTH_BASE}/{DEMO_ENV_ID}")
+        );
+        let custom = Args::try_parse_from([
+            "device",
+            "--auth-base",
+            "https://auth.example.com",
+            "--custom-domain",
+        ])
+        .expect("valid flags");
+        assert_eq!(custom.base(), "https://auth.example.com");
+        assert!(custom.warnings().is_empty());
+        let both = Args::try_parse_from(["device", "--custom-domain", "--env-id", "abc"])
+            .expect("valid flags");
+        assert_eq!(both.base(), DEFAULT_AUTH_BASE);
+        assert!(both.warnings()[0].contains("--env-id abc is ignored"));
     }
 
     #[test]

@@ -371,7 +371,7 @@ fn hint(error: Option<&str>, code: Option<&str>, status: u16) -> Option<&'static
         }
         (Some("invalid_scope"), _, _) => Some("Does the application allow every --scope asked?"),
         (_, Some("NOT_FOUND"), _) | (None, None, 404) => {
-            Some("Are --auth-base and --env-id right?")
+            Some("Are --auth-base and --env-id right (or is it a --custom-domain)?")
         }
         _ => None,
     }

@@ -50,8 +50,14 @@ impl Write for Screen {
 
 /// An emulator of the demo environment polling every second (the demo's 5 s would be slow).
 async fn emulator() -> Result<Running> {
+    emulator_with(false).await
+}
+
+/// The same, as a custom domain (no environment id in any URL) when `custom_domain`.
+async fn emulator_with(custom_domain: bool) -> Result<Running> {
     let mut config = Config::demo();
     config.application.device_polling_interval = 1;
+    config.custom_domain = custom_domain;
     emulator::start(Options {
         api_addr: "127.0.0.1:0".parse()?,
         page_addr: None,
@@ -64,7 +70,7 @@ async fn emulator() -> Result<Running> {
 fn args_for(emu: &Running) -> Args {
     Args {
         auth_base: emu.api_url(),
-        env_id: emu.env_id().to_owned(),
+        env_id: Some(emu.env_id().to_owned()),
         client_id: emu.client_id().to_owned(),
         ..Args::default()
     }
@@ -173,12 +179,8 @@ fn only_user_code(emu: &Running) -> Result<String> {
 
 /// The next `count` requests to `route` meet `fault`.
 fn fault(emu: &Running, route: Route, count: u32, fault: Fault) -> Result<()> {
-    emu.add_fault(FaultRequest {
-        route,
-        count,
-        fault,
-    })
-    .context("adding a fault")?;
+    emu.add_fault(FaultRequest::new(route, count, fault))
+        .context("adding a fault")?;
     Ok(())
 }
 
@@ -189,9 +191,9 @@ async fn approve(emu: &Running, user_code: &str, accept: bool) -> Result<()> {
         .cookie_store(true)
         .redirect(reqwest::redirect::Policy::none())
         .build()?;
-    let env_url = format!("{}/{}", emu.api_url(), emu.env_id());
+    let base = emu.config().base();
     let resp = browser
-        .get(format!("{env_url}/device/tv"))
+        .get(format!("{base}/device/tv"))
         .query(&[("user_code", user_code)])
         .send()
         .await?;
@@ -210,7 +212,7 @@ async fn approve(emu: &Running, user_code: &str, accept: bool) -> Result<()> {
         .and_then(|(_, q)| q.split('&').find_map(|p| p.strip_prefix("flowId=")))
         .with_context(|| format!("no flowId in {location}"))?
         .to_owned();
-    let flow_url = format!("{env_url}/flows/{flow_id}");
+    let flow_url = format!("{base}/flows/{flow_id}");
     for (media, body) in [
         (
             SIGN_ON,
@@ -266,6 +268,36 @@ async fn connected_shows_the_user_scope_and_lifetime_and_polls_at_the_interval()
         gaps.iter().all(|g| *g >= 0.95),
         "polls at least `interval` (1 s) apart: {gaps:?}"
     );
+    emu.shutdown().await;
+    Ok(())
+}
+
+#[tokio::test]
+async fn connects_through_a_custom_domain_without_the_environment_id() -> Result<()> {
+    let emu = emulator_with(true).await?;
+    let args = Args {
+        auth_base: emu.api_url(),
+        env_id: None,
+        custom_domain: true,
+        ..Args::default()
+    };
+    let device = Device::start(args, false);
+    let code = device.user_code().await?;
+    approve(&emu, &code, true).await?;
+    let (outcome, text) = device.outcome().await?;
+    assert_eq!(outcome.exit_code(), exit::CONNECTED, "{text}");
+    assert!(text.contains("Connected as Ada Lovelace (ada)"), "{text}");
+    assert_eq!(device_record(&emu, &code)?.status, "ISSUED");
+
+    // The regional URLs, with the environment id, are not there on a custom domain.
+    let regional = Args {
+        auth_base: emu.api_url(),
+        env_id: Some(emu.env_id().to_owned()),
+        ..Args::default()
+    };
+    let (outcome, text) = Device::start(regional, false).outcome().await?;
+    assert_eq!(outcome.exit_code(), exit::SERVER_ERROR, "{text}");
+    assert!(text.contains("HTTP 404"), "{text}");
     emu.shutdown().await;
     Ok(())
 }
@@ -404,7 +436,7 @@ async fn a_bad_client_id_shows_pingones_error() -> Result<()> {
 async fn an_unknown_environment_shows_pingones_error() -> Result<()> {
     let emu = emulator().await?;
     let args = Args {
-        env_id: "00000000-0000-4000-8000-000000000000".to_owned(),
+        env_id: Some("00000000-0000-4000-8000-000000000000".to_owned()),
         json: true,
         ..args_for(&emu)
     };
@@ -533,6 +565,26 @@ fn the_binary_exits_with_the_outcome_code_and_documents_them() -> Result<()> {
     assert_eq!(run.status.code(), Some(i32::from(exit::UNREACHABLE)));
     let end: Value = serde_json::from_slice(&run.stdout).context("one JSON line")?;
     assert_eq!(end["event"], "unreachable");
+    assert!(
+        run.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+
+    // An environment id beside --custom-domain is said to be ignored, on stderr (stdout stays
+    // JSON), and left out of the URLs.
+    let run = std::process::Command::new(bin)
+        .args(["--auth-base", &format!("http://127.0.0.1:{port}"), "--json"])
+        .args(["--custom-domain", "--env-id", "abc-123"])
+        .output()?;
+    let warning = String::from_utf8(run.stderr)?;
+    assert!(warning.contains("--env-id abc-123 is ignored"), "{warning}");
+    let end: Value = serde_json::from_slice(&run.stdout).context("one JSON line")?;
+    assert_eq!(end["event"], "unreachable");
+    assert!(
+        !end.to_string().contains("abc-123"),
+        "no environment id in the URL: {end}"
+    );
 
     let help = std::process::Command::new(bin).arg("--help").output()?;
     assert_eq!(help.status.code(), Some(0));

@@ -20,6 +20,10 @@ pub const DEMO_APP_NAME: &str = "Living-room TV";
 pub const DEMO_USERNAME: &str = "ada";
 /// The demo user's password.
 pub const DEMO_PASSWORD: &str = "lovelace-1815";
+/// The demo environment's second user, whose password locks after a few wrong tries.
+pub const DEMO_LOCKABLE_USERNAME: &str = "grace";
+/// The second user's password.
+pub const DEMO_LOCKABLE_PASSWORD: &str = "cobol-1959";
 /// The page listener address the demo's `login_page_url` and CORS origin assume when the
 /// emulator runs without one.
 pub const DEMO_PAGE_ORIGIN: &str = "http://127.0.0.1:8080";
@@ -59,6 +63,13 @@ pub struct Config {
     /// `frame-ancestors`, as an operator lists portals in `deploy/site.toml`. Empty: no site may
     /// frame it (`frame-ancestors 'none'` and `X-Frame-Options: DENY`, what ships by default).
     pub portal_origins: Vec<String>,
+    /// Serve and hand out URLs as a PingOne custom domain does: no environment id in any path
+    /// (`{authBase}/flows/{id}`, `{authBase}/as/token`, the hosted sign-on at
+    /// `{authBase}/signon/`); the environment-prefixed paths are then `404`.
+    pub custom_domain: bool,
+    /// Give each action link in `_links` its own URL (`{flow}?action={name}`) instead of the
+    /// flow's, and accept an action only there: shows whether a client follows the links.
+    pub action_links_distinct: bool,
 }
 
 /// Which characters user codes use; both are shown as `XXXX-XXXX`.
@@ -227,6 +238,19 @@ pub struct User {
     pub given_name: String,
     /// `name.family`
     pub family_name: String,
+    /// The password locks after this many wrong tries in a row; without it, it never does.
+    #[serde(default)]
+    pub lockout: Option<Lockout>,
+}
+
+/// When a user's password locks, and for how long.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Lockout {
+    /// Wrong passwords in a row that lock it (the last one answers `PASSWORD_LOCKED_OUT`).
+    pub failures: u32,
+    /// Seconds it stays locked.
+    pub seconds: u64,
 }
 
 impl Default for Config {
@@ -241,6 +265,18 @@ impl Default for SessionCookie {
             name: "ST".to_owned(),
             same_site: SameSite::Lax,
             secure: false,
+        }
+    }
+}
+
+impl SessionCookie {
+    /// `ST` with `SameSite=None; Secure`, as others observed PingOne's cookie: sent on
+    /// cross-site requests, and only over https (browsers make an exception for localhost).
+    pub fn cross_site() -> SessionCookie {
+        SessionCookie {
+            same_site: SameSite::None,
+            secure: true,
+            ..SessionCookie::default()
         }
     }
 }
@@ -273,7 +309,8 @@ impl Default for Application {
 }
 
 impl Config {
-    /// The built-in demo environment: application `Living-room TV` (`tv`), user `ada`.
+    /// The built-in demo environment: application `Living-room TV` (`tv`), users `ada` and
+    /// `grace` (whose password locks for a minute after three wrong tries).
     pub fn demo() -> Config {
         Config {
             environment_id: DEMO_ENV_ID.to_owned(),
@@ -288,13 +325,29 @@ impl Config {
             max_body_bytes: 16 * 1024,
             session_cookie: SessionCookie::default(),
             application: Application::default(),
-            users: vec![User {
-                id: "5a8e2c41-7b3d-4e9f-a6c0-1d2e3f4a5b6c".to_owned(),
-                username: DEMO_USERNAME.to_owned(),
-                password: DEMO_PASSWORD.to_owned(),
-                given_name: "Ada".to_owned(),
-                family_name: "Lovelace".to_owned(),
-            }],
+            users: vec![
+                User {
+                    id: "5a8e2c41-7b3d-4e9f-a6c0-1d2e3f4a5b6c".to_owned(),
+                    username: DEMO_USERNAME.to_owned(),
+                    password: DEMO_PASSWORD.to_owned(),
+                    given_name: "Ada".to_owned(),
+                    family_name: "Lovelace".to_owned(),
+                    lockout: None,
+                },
+                User {
+                    id: "9c3f7a15-2e8d-4b6a-b1c4-7d0e5f2a8b93".to_owned(),
+                    username: DEMO_LOCKABLE_USERNAME.to_owned(),
+                    password: DEMO_LOCKABLE_PASSWORD.to_owned(),
+                    given_name: "Grace".to_owned(),
+                    family_name: "Hopper".to_owned(),
+                    lockout: Some(Lockout {
+                        failures: 3,
+                        seconds: 60,
+                    }),
+                },
+            ],
+            custom_domain: false,
+            action_links_distinct: false,
         }
     }
 
@@ -436,6 +489,13 @@ impl Config {
         for (i, user) in self.users.iter().enumerate() {
             if user.username.trim().is_empty() || user.id.trim().is_empty() {
                 bail!("users[{i}] needs an id and a username");
+            }
+            if let Some(lockout) = user.lockout
+                && (lockout.failures == 0 || !(1..=YEAR).contains(&lockout.seconds))
+            {
+                bail!(
+                    "users[{i}].lockout needs failures of at least 1 and seconds from 1 to a year"
+                );
             }
             if self.users[..i]
                 .iter()

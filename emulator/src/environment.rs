@@ -40,6 +40,13 @@ pub struct Environment {
     pub page_url: Option<String>,
     /// The origins that may frame the page listener's page.
     pub portal_origins: Vec<String>,
+    /// `http://host:port` of the hosted sign-on's host: the apps listener (PingOne's
+    /// `apps.pingone.<region>`), or on a custom domain the API listener itself.
+    pub apps_url: String,
+    /// No environment id in any path (a PingOne custom domain).
+    pub custom_domain: bool,
+    /// Action links have URLs of their own, and actions are accepted only there.
+    pub action_links_distinct: bool,
 }
 
 /// The device-grant application with nothing left to follow.
@@ -70,12 +77,13 @@ pub struct ResolvedApplication {
 }
 
 impl Environment {
-    /// Works out every value of `config` that follows the listeners bound at `api_url` and
-    /// `page_url`.
+    /// Works out every value of `config` that follows the listeners: the API at `api_url`, the
+    /// page at `page_url`, the hosted sign-on at `apps_url` (the API's own on a custom domain).
     pub(crate) fn resolve(
         config: Config,
         api_url: String,
         page_url: Option<String>,
+        apps_url: Option<String>,
     ) -> Environment {
         let app = config.application;
         let page_origin = page_url.as_deref().unwrap_or(DEMO_PAGE_ORIGIN);
@@ -84,10 +92,8 @@ impl Environment {
             Link::Off => None,
             Link::Url(url) => Some(url),
         };
-        let own_verification_uri = format!(
-            "{api_url}/{}/device/{}",
-            config.environment_id, app.device_path_id
-        );
+        let base_path = base_path(config.custom_domain, &config.environment_id);
+        let own_verification_uri = format!("{api_url}{base_path}/device/{}", app.device_path_id);
         let verification_uri = match (app.device_custom_verification_uri, &page_url) {
             (Link::Url(url), _) => url,
             (Link::Automatic, Some(page)) => format!("{page}/device"),
@@ -122,20 +128,27 @@ impl Environment {
             session_cookie: config.session_cookie,
             application,
             users: config.users,
+            apps_url: match apps_url {
+                Some(apps) if !config.custom_domain => apps,
+                _ => api_url.clone(),
+            },
             api_url,
             page_url,
             portal_origins: config.portal_origins,
+            custom_domain: config.custom_domain,
+            action_links_distinct: config.action_links_distinct,
         }
     }
 
-    /// `{authBase}/{envId}`: what every PingOne path of this environment starts with.
+    /// `{base}`: `{authBase}/{envId}`, or `{authBase}` on a custom domain. Every PingOne URL
+    /// of this environment starts with it.
     pub fn base(&self) -> String {
         format!("{}{}", self.api_url, self.base_path())
     }
 
-    /// `/{envId}`: the path prefix of every PingOne route.
+    /// The path prefix of every PingOne route: `/{envId}`, or nothing on a custom domain.
     pub(crate) fn base_path(&self) -> String {
-        format!("/{}", self.environment_id)
+        base_path(self.custom_domain, &self.environment_id)
     }
 
     /// The application addressed by `/device/{identifier}`: client id or path id.
@@ -157,9 +170,37 @@ impl Environment {
             .collect()
     }
 
+    /// A `Set-Cookie` value for the session cookie: `token`, or `None` to clear it.
+    pub(crate) fn set_cookie(&self, token: Option<&str>) -> String {
+        let c = &self.session_cookie;
+        let mut value = format!(
+            "{}={}; Path=/; HttpOnly; SameSite={}",
+            c.name,
+            token.unwrap_or_default(),
+            c.same_site
+        );
+        if c.secure {
+            value.push_str("; Secure");
+        }
+        if token.is_none() {
+            value.push_str("; Max-Age=0");
+        }
+        value
+    }
+
     /// A flow's URL.
     pub(crate) fn flow_url(&self, flow_id: &str) -> String {
         format!("{}/flows/{flow_id}", self.base())
+    }
+
+    /// Where a flow takes `action`: the flow's URL, or with `action_links_distinct` its own.
+    pub(crate) fn action_url(&self, flow_id: &str, action: &str) -> String {
+        let flow = self.flow_url(flow_id);
+        if self.action_links_distinct {
+            with_query(&flow, &[("action", action)])
+        } else {
+            flow
+        }
     }
 
     /// Where a flow hands the browser back once it ends.
@@ -170,9 +211,23 @@ impl Environment {
         )
     }
 
-    /// PingOne's hosted sign-on for a flow.
+    /// PingOne's hosted sign-on: `{apps}/{envId}/signon/`, or `{authBase}/signon/` on a
+    /// custom domain.
+    pub fn hosted_sign_on_page(&self) -> String {
+        format!("{}{}/signon/", self.apps_url, self.base_path())
+    }
+
+    /// The hosted sign-on for a flow.
     pub(crate) fn hosted_sign_on(&self, flow_id: &str) -> String {
-        with_query(&format!("{}/signon/", self.base()), &[("flowId", flow_id)])
+        with_query(&self.hosted_sign_on_page(), &[("flowId", flow_id)])
+    }
+}
+
+fn base_path(custom_domain: bool, environment_id: &str) -> String {
+    if custom_domain {
+        String::new()
+    } else {
+        format!("/{environment_id}")
     }
 }
 
@@ -188,6 +243,7 @@ mod tests {
             Config::demo(),
             API.to_owned(),
             Some("http://127.0.0.1:2".to_owned()),
+            None,
         );
         let app = &env.application;
         assert_eq!(
@@ -204,7 +260,7 @@ mod tests {
 
     #[test]
     fn without_a_page_listener_the_demo_origin_and_pingones_own_uri() {
-        let env = Environment::resolve(Config::demo(), API.to_owned(), None);
+        let env = Environment::resolve(Config::demo(), API.to_owned(), None, None);
         let app = &env.application;
         assert_eq!(
             app.login_page_url.as_deref(),
@@ -225,7 +281,8 @@ mod tests {
             Link::Url("https://tv.example/activate".to_owned());
         config.application.cors_origins = Some(Vec::new());
         config.application.icon_href = Some("https://cdn.example/tv.png".to_owned());
-        let env = Environment::resolve(config, API.to_owned(), Some("http://page".to_owned()));
+        let env =
+            Environment::resolve(config, API.to_owned(), Some("http://page".to_owned()), None);
         let app = &env.application;
         assert_eq!(app.login_page_url, None);
         assert_eq!(app.verification_uri, "https://tv.example/activate");
@@ -234,7 +291,35 @@ mod tests {
 
         let mut config = Config::demo();
         config.application.device_custom_verification_uri = Link::Off;
-        let env = Environment::resolve(config, API.to_owned(), Some("http://page".to_owned()));
+        let env =
+            Environment::resolve(config, API.to_owned(), Some("http://page".to_owned()), None);
         assert!(env.application.verification_uri.ends_with("/device/tv"));
+    }
+
+    #[test]
+    fn a_custom_domain_drops_the_environment_id_from_every_url() {
+        let apps = Some("http://127.0.0.1:3".to_owned());
+        let env = Environment::resolve(Config::demo(), API.to_owned(), None, apps.clone());
+        let id = env.environment_id.clone();
+        assert_eq!(env.base(), format!("{API}/{id}"));
+        assert_eq!(env.flow_url("f"), format!("{API}/{id}/flows/f"));
+        assert_eq!(
+            env.hosted_sign_on("f"),
+            format!("http://127.0.0.1:3/{id}/signon/?flowId=f")
+        );
+
+        let mut config = Config::demo();
+        config.custom_domain = true;
+        config.action_links_distinct = true;
+        let env = Environment::resolve(config, API.to_owned(), None, apps);
+        assert_eq!(env.base(), API);
+        assert_eq!(env.flow_url("f"), format!("{API}/flows/f"));
+        assert_eq!(
+            env.action_url("f", "userCode.verify"),
+            format!("{API}/flows/f?action=userCode.verify")
+        );
+        assert_eq!(env.resume_url("f"), format!("{API}/as/resume?flowId=f"));
+        assert_eq!(env.hosted_sign_on("f"), format!("{API}/signon/?flowId=f"));
+        assert_eq!(env.application.verification_uri, format!("{API}/device/tv"));
     }
 }

@@ -16,6 +16,8 @@ pub(crate) struct ApiError {
     pub code: &'static str,
     pub message: String,
     pub details: Vec<Detail>,
+    /// Seconds for a `Retry-After` header.
+    pub retry_after: Option<u64>,
 }
 
 /// One element of `details[]`.
@@ -50,6 +52,7 @@ impl ApiError {
             code,
             message: message.into(),
             details: Vec::new(),
+            retry_after: None,
         }
     }
 
@@ -79,6 +82,7 @@ impl ApiError {
             code: "INVALID_DATA",
             message: INVALID_DATA_MESSAGE.to_owned(),
             details,
+            retry_after: None,
         }
     }
 
@@ -136,7 +140,12 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        json_response(self.status, &self.body())
+        let mut resp = json_response(self.status, &self.body());
+        if let Some(secs) = self.retry_after {
+            resp.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        resp
     }
 }
 

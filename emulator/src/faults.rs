@@ -1,5 +1,6 @@
-//! Fault injection for the next N requests to a route — latency, an error status, a dropped
-//! connection, a truncated JSON body — so tests can show how the page and the device cope.
+//! Fault injection for the next N requests to a route (or one flow action) — latency, an error
+//! status, PingOne's rate limit, a dropped connection, a truncated JSON body, a hand-off sent back
+//! with an error — so tests can show how the page and the device cope.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -9,6 +10,7 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use crate::entry::error_redirect;
 use crate::error::ApiError;
 use crate::hooks::{Fault, Route};
 use crate::model::Action;
@@ -35,12 +37,14 @@ fn api_route(path: &str, base_path: &str) -> Option<Route> {
     }
 }
 
-/// Takes one use of the first fault matching `kind`, if any.
-fn take(st: &Shared, kind: Option<Route>) -> Option<Fault> {
+/// Takes one use of the first fault matching the request's route `kind` and flow `action`.
+fn take(st: &Shared, kind: Option<Route>, action: Option<Action>) -> Option<Fault> {
     let mut rules = st.lock_faults();
-    let index = rules
-        .iter()
-        .position(|r| r.route == Route::Any || Some(r.route) == kind)?;
+    let index = rules.iter().position(|r| match r.route {
+        Route::Any => true,
+        Route::FlowAction(wanted) => kind == Some(Route::Flows) && action == Some(wanted),
+        route => Some(route) == kind,
+    })?;
     let rule = &mut rules[index];
     rule.remaining = rule.remaining.saturating_sub(1);
     let fault = rule.fault.clone();
@@ -60,14 +64,17 @@ pub(crate) async fn api_faults(
         return next.run(req).await;
     }
     let kind = api_route(req.uri().path(), &st.env.base_path());
-    let Some(fault) = take(&st, kind) else {
+    let action = (req.method() == Method::POST)
+        .then(|| Action::of_request(req.headers()))
+        .flatten();
+    let Some(fault) = take(&st, kind, action) else {
         return next.run(req).await;
     };
     tracing::info!(path = %req.uri().path(), fault = fault.kind(), "injecting a fault");
     if kind == Some(Route::Flows) {
         record_on_flow(&st, &req, &fault);
     }
-    apply(fault, req, next).await
+    apply(&st, fault, req, next).await
 }
 
 /// Middleware for the page listener's `/config.json`.
@@ -79,13 +86,13 @@ pub(crate) async fn config_faults(
     if !(req.method() == Method::GET || req.method() == Method::POST) {
         return next.run(req).await;
     }
-    match take(&st, Some(Route::Config)) {
-        Some(fault) => apply(fault, req, next).await,
+    match take(&st, Some(Route::Config), None) {
+        Some(fault) => apply(&st, fault, req, next).await,
         None => next.run(req).await,
     }
 }
 
-async fn apply(fault: Fault, req: Request, next: Next) -> Response {
+async fn apply(st: &Shared, fault: Fault, req: Request, next: Next) -> Response {
     match fault {
         Fault::Latency { ms } => {
             tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -112,6 +119,13 @@ async fn apply(fault: Fault, req: Request, next: Next) -> Response {
             );
             resp
         }
+        Fault::RateLimited { retry_after } => {
+            let mut err =
+                ApiError::request_limited("The request was rate limited. Try again in a moment.");
+            err.retry_after = Some(retry_after);
+            err.into_response()
+        }
+        Fault::ErrorRedirect { code } => error_redirect(&st.env, req.uri().path(), &code),
     }
 }
 
@@ -128,6 +142,8 @@ fn record_on_flow(st: &Shared, req: &Request, fault: &Fault) {
     };
     let status = match fault {
         Fault::Status { status } => Some(*status),
+        Fault::RateLimited { .. } => Some(429),
+        Fault::ErrorRedirect { .. } => Some(302),
         Fault::MalformedJson => Some(200),
         Fault::Drop => None,
         Fault::Latency { .. } => return,

@@ -6,25 +6,27 @@ use std::sync::Arc;
 
 use axum::body::{Body, Bytes};
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::Response;
 use serde_json::{Map, Value, json};
 use time::OffsetDateTime;
 use tracing::info;
 
-use crate::clock::now;
+use crate::clock::{now, secs};
 use crate::codes;
+use crate::config::User;
 use crate::error::{ApiError, Detail, json_response};
 use crate::flow_resource::flow_json;
-use crate::model::{Action, DeviceStatus, Flow, FlowStatus, Store};
-use crate::request::{BodyError, PathParams, cookie, read_body};
+use crate::model::{Action, DeviceStatus, Flow, FlowStatus, PasswordLock, Store};
+use crate::request::{BodyError, PathParams, cookie, query_param, read_body};
 use crate::state::Shared;
 
 pub(crate) const NOT_FOUND_FLOW: &str = "The flow was not found, or it expired.";
 
-/// The flow a request may act on: it exists, is not idle past its lifetime, and the request
-/// carries the cookie of the session that created it. Records a refusal on the flow; an accepted
-/// call extends the flow's lifetime and the session's.
+/// The flow a request may act on: it exists, is not idle past its lifetime, and once its user is
+/// known the request carries the cookie of its session (before that, knowing the flow's id is
+/// enough). Records a refusal on the flow; an accepted call extends the flow's lifetime and the
+/// session's.
 pub(crate) fn authorize<'a>(
     st: &Shared,
     store: &'a mut Store,
@@ -34,29 +36,31 @@ pub(crate) fn authorize<'a>(
     now: OffsetDateTime,
 ) -> Result<&'a mut Flow, ApiError> {
     let env = &st.env;
-    let token = cookie(headers, &env.session_cookie.name);
-    let flow = store
-        .flows
+    let Store {
+        flows, sessions, ..
+    } = store;
+    let flow = flows
         .get_mut(flow_id)
         .ok_or_else(|| ApiError::not_found(NOT_FOUND_FLOW))?;
     if flow.is_expired(now) {
         flow.record(action, Some(404), None);
         return Err(ApiError::not_found(NOT_FOUND_FLOW));
     }
-    if token.as_deref() != Some(flow.session_token.as_str()) {
-        flow.record(action, Some(401), None);
-        return Err(ApiError::access_failed(
-            "The request did not carry the session cookie of this flow.",
-        ));
-    }
-    flow.expires_at = now + env.flow_idle;
-    if let Some(session) = store.sessions.get_mut(&flow.session_token) {
+    if let Some(token) = &flow.session_token {
+        let carried = cookie(headers, &env.session_cookie.name);
+        let session = sessions
+            .get_mut(token)
+            .filter(|s| carried.as_ref() == Some(token) && s.last_used + env.session_idle > now);
+        let Some(session) = session else {
+            flow.record(action, Some(401), None);
+            return Err(ApiError::access_failed(
+                "The request did not carry the session cookie of this flow.",
+            ));
+        };
         session.last_used = now;
     }
-    store
-        .flows
-        .get_mut(flow_id)
-        .ok_or_else(|| ApiError::not_found(NOT_FOUND_FLOW))
+    flow.expires_at = now + env.flow_idle;
+    Ok(flow)
 }
 
 /// `GET {base}/flows/{flowId}`
@@ -73,10 +77,12 @@ pub(crate) async fn get_flow(
     ))
 }
 
-/// `POST {base}/flows/{flowId}`: the `Content-Type` names the action.
+/// `POST {base}/flows/{flowId}` (or the action's own link): the `Content-Type` names the
+/// action.
 pub(crate) async fn post_flow(
     State(st): State<Arc<Shared>>,
     PathParams(flow_id): PathParams<String>,
+    uri: Uri,
     headers: HeaderMap,
     body: Body,
 ) -> Result<Response, ApiError> {
@@ -85,36 +91,48 @@ pub(crate) async fn post_flow(
     let now = now();
     let mut store = st.lock();
     authorize(&st, &mut store, &flow_id, &headers, &label, now)?;
-    let result = act(&st, &mut store, &flow_id, &headers, bytes, now);
+    let result = act(&st, &mut store, &flow_id, &uri, &headers, bytes, now);
     if let Some(flow) = store.flows.get_mut(&flow_id) {
         let status = match &result {
-            Ok(()) => 200,
+            Ok(_) => 200,
             Err(err) => err.status.as_u16(),
         };
         flow.record(&label, Some(status), None);
         info!(flow = %flow_id, action = %label, status, now = flow.status.as_str(), "flow action");
     }
-    result?;
-    Ok(json_response(
-        StatusCode::OK,
-        &flow_json(&st.env, &store, &flow_id),
-    ))
+    let set_cookie = result?;
+    let mut resp = json_response(StatusCode::OK, &flow_json(&st.env, &store, &flow_id));
+    if let Some(value) = set_cookie.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        resp.headers_mut().insert(header::SET_COOKIE, value);
+    }
+    Ok(resp)
 }
 
-/// Checks the request in PingOne's order — media type, body, status — and takes the action.
+/// A `Set-Cookie` value an action answers with.
+type SetCookie = Option<String>;
+
+/// Checks the request in PingOne's order — media type, URL, body, status — and takes the action.
 fn act(
     st: &Shared,
     store: &mut Store,
     flow_id: &str,
+    uri: &Uri,
     headers: &HeaderMap,
     bytes: Result<Bytes, BodyError>,
     now: OffsetDateTime,
-) -> Result<(), ApiError> {
+) -> Result<SetCookie, ApiError> {
     let action = Action::of_request(headers).ok_or_else(|| {
         ApiError::unsupported_media_type(
             "The Content-Type does not name a flow action this flow supports.",
         )
     })?;
+    let linked = st.env.action_links_distinct.then(|| action.name());
+    if query_param(uri, "action").as_deref() != linked {
+        return Err(ApiError::invalid_request(format!(
+            "Send {} to the href of its link in the flow's _links.",
+            action.name()
+        )));
+    }
     let body = json_object(bytes)?;
     let flow = store
         .flows
@@ -132,10 +150,10 @@ fn act(
         )));
     }
     match action {
-        Action::UsernamePasswordCheck => sign_on(st, store, flow_id, &body),
-        Action::UserCodeVerify => verify_code(st, store, flow_id, &body, now),
-        Action::Consent => consent(store, flow_id, &body, now),
-        Action::SessionReset => reset_session(store, flow_id),
+        Action::UsernamePasswordCheck => sign_on(st, store, flow_id, &body, now).map(Some),
+        Action::UserCodeVerify => verify_code(st, store, flow_id, &body, now).map(|()| None),
+        Action::Consent => consent(store, flow_id, &body, now).map(|()| None),
+        Action::SessionReset => reset_session(st, store, flow_id).map(Some),
     }
 }
 
@@ -163,13 +181,15 @@ fn flow_mut<'a>(store: &'a mut Store, flow_id: &str) -> Result<&'a mut Flow, Api
         .ok_or_else(|| ApiError::not_found(NOT_FOUND_FLOW))
 }
 
-/// `usernamePassword.check`: the user is attached to the flow and its session.
+/// `usernamePassword.check`: the user becomes known, so a session starts; the flow is tied to
+/// it and its cookie is set. Answers the `Set-Cookie` value.
 fn sign_on(
     st: &Shared,
     store: &mut Store,
     flow_id: &str,
     body: &Map<String, Value>,
-) -> Result<(), ApiError> {
+    now: OffsetDateTime,
+) -> Result<String, ApiError> {
     let mut details = Vec::new();
     let username = string_field(body, "username", &mut details);
     let password = string_field(body, "password", &mut details);
@@ -180,22 +200,86 @@ fn sign_on(
         .env
         .users
         .iter()
-        .find(|u| u.username.eq_ignore_ascii_case(username.trim()) && u.password == password)
-        .ok_or_else(|| {
-            ApiError::invalid_data(vec![Detail::new(
-                "INVALID_VALUE",
-                "password",
-                "Invalid username or password.",
-            )])
-        })?;
-    let flow = flow_mut(store, flow_id)?;
+        .find(|u| u.username.eq_ignore_ascii_case(username.trim()))
+        .ok_or_else(invalid_credentials)?;
+    check_password(store, user, &password, now)?;
+    let (token, session_id) = store.start_session(&user.id, now);
+    let Store { flows, devices, .. } = store;
+    let flow = flows
+        .get_mut(flow_id)
+        .ok_or_else(|| ApiError::not_found(NOT_FOUND_FLOW))?;
     flow.user_id = Some(user.id.clone());
-    flow.status = FlowStatus::DagUserCodeRequired;
-    let token = flow.session_token.clone();
-    if let Some(session) = store.sessions.get_mut(&token) {
-        session.user_id = Some(user.id.clone());
+    flow.session_token = Some(token.clone());
+    flow.session_id = Some(session_id);
+    // A flow reset after its code was verified keeps the device: consent comes next.
+    let device_bound = flow
+        .device_code
+        .as_ref()
+        .is_some_and(|dc| devices.contains_key(dc));
+    flow.status = if device_bound {
+        FlowStatus::DagConsentRequired
+    } else {
+        FlowStatus::DagUserCodeRequired
+    };
+    Ok(st.env.set_cookie(Some(&token)))
+}
+
+/// The password against the user's, counting wrong ones towards the user's lockout if the user
+/// has one.
+fn check_password(
+    store: &mut Store,
+    user: &User,
+    password: &str,
+    now: OffsetDateTime,
+) -> Result<(), ApiError> {
+    let Some(lockout) = user.lockout else {
+        return if user.password == password {
+            Ok(())
+        } else {
+            Err(invalid_credentials())
+        };
+    };
+    let lock = store.password_locks.entry(user.id.clone()).or_default();
+    match lock.locked_until {
+        Some(until) if now < until => return Err(locked_out(until - now)),
+        Some(_) => *lock = PasswordLock::default(),
+        None => {}
     }
-    Ok(())
+    if user.password == password {
+        lock.failures = 0;
+        return Ok(());
+    }
+    lock.failures += 1;
+    if lock.failures < lockout.failures {
+        return Err(invalid_credentials());
+    }
+    let lasts = secs(lockout.seconds);
+    *lock = PasswordLock {
+        failures: 0,
+        locked_until: Some(now + lasts),
+    };
+    Err(locked_out(lasts))
+}
+
+fn invalid_credentials() -> ApiError {
+    ApiError::invalid_data(vec![Detail::new(
+        "INVALID_CREDENTIALS",
+        "password",
+        "Invalid username or password.",
+    )])
+}
+
+/// `PASSWORD_LOCKED_OUT` with the whole seconds left, rounded up.
+fn locked_out(left: time::Duration) -> ApiError {
+    let seconds = (left.whole_milliseconds().max(1) + 999) / 1000;
+    ApiError::invalid_data(vec![
+        Detail::new(
+            "PASSWORD_LOCKED_OUT",
+            "password",
+            "Too many wrong passwords: the account is locked for a while.",
+        )
+        .inner(json!({ "secondsUntilUnlock": seconds })),
+    ])
 }
 
 /// `userCode.verify`: binds the device authorization whose code was typed; wrong codes count
@@ -288,13 +372,15 @@ fn consent(
         device.is_expired(now),
     )?;
     if accept {
-        let user_id = flow
-            .user_id
-            .clone()
-            .ok_or_else(|| ApiError::invalid_request("No user is signed on in this flow."))?;
+        let (Some(user_id), Some(session_id)) = (flow.user_id.clone(), flow.session_id.clone())
+        else {
+            return Err(ApiError::invalid_request(
+                "No user is signed on in this flow.",
+            ));
+        };
         device.status = DeviceStatus::Approved {
             user_id,
-            session_id: flow.session_id.clone(),
+            session_id,
         };
         flow.status = FlowStatus::Completed;
     } else {
@@ -308,17 +394,18 @@ fn consent(
     Ok(())
 }
 
-/// `session.reset`: signs the session out and takes the flow back to the password.
-fn reset_session(store: &mut Store, flow_id: &str) -> Result<(), ApiError> {
+/// `session.reset`: "not you?". The user is detached and the session ends (its cookie is
+/// cleared); the flow goes back to the password, keeping its application, its verified code and
+/// its count of wrong codes. Answers the `Set-Cookie` value that clears the cookie.
+fn reset_session(st: &Shared, store: &mut Store, flow_id: &str) -> Result<String, ApiError> {
     let flow = flow_mut(store, flow_id)?;
     flow.user_id = None;
-    flow.device_code = None;
+    flow.session_id = None;
     flow.status = FlowStatus::UsernamePasswordRequired;
-    let token = flow.session_token.clone();
-    if let Some(session) = store.sessions.get_mut(&token) {
-        session.user_id = None;
+    if let Some(token) = flow.session_token.take() {
+        store.sessions.remove(&token);
     }
-    Ok(())
+    Ok(st.env.set_cookie(None))
 }
 
 /// A code is usable while its device is still waiting and it has not expired.

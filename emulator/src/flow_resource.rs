@@ -1,5 +1,6 @@
-//! A flow as the flow API shows it: its status, the `_links` of the actions it accepts now, and
-//! the `_embedded` user, application and scopes that status has.
+//! A flow as the flow API shows it: its status, the `_links` of the actions it accepts now and
+//! of the hosted sign-on, its session once the user is known, and the `_embedded` user,
+//! application and scopes that status has.
 
 use serde_json::{Map, Value, json};
 
@@ -12,18 +13,19 @@ pub(crate) fn flow_json(env: &Environment, store: &Store, flow_id: &str) -> Valu
     let Some(flow) = store.flows.get(flow_id) else {
         return Value::Null;
     };
-    let href = env.flow_url(&flow.id);
     let mut links = Map::new();
-    links.insert("self".to_owned(), json!({"href": href}));
-    if let Some(action) = flow.status.action() {
-        links.insert(action.name().to_owned(), json!({"href": href}));
-    }
+    let mut link = |key: &str, href: String| {
+        links.insert(key.to_owned(), json!({ "href": href }));
+    };
+    link("self", env.flow_url(&flow.id));
+    let mut actions: Vec<Action> = flow.status.action().into_iter().collect();
     if flow.user_id.is_some() && !flow.status.is_end() {
-        links.insert(
-            Action::SessionReset.name().to_owned(),
-            json!({"href": href}),
-        );
+        actions.push(Action::SessionReset);
     }
+    for action in actions {
+        link(action.name(), env.action_url(&flow.id, action.name()));
+    }
+    link("signOnPage", env.hosted_sign_on(&flow.id));
 
     let mut embedded = Map::new();
     if let Some(user) = flow.user_id.as_deref().and_then(|id| env.user_by_id(id)) {
@@ -62,12 +64,14 @@ pub(crate) fn flow_json(env: &Environment, store: &Store, flow_id: &str) -> Valu
     let mut body = json!({
         "_links": links,
         "id": flow.id,
-        "session": {"id": flow.session_id},
         "resumeUrl": env.resume_url(&flow.id),
         "status": flow.status.as_str(),
         "createdAt": rfc3339(flow.created_at),
         "expiresAt": rfc3339(flow.expires_at),
     });
+    if let Some(session_id) = &flow.session_id {
+        body["session"] = json!({ "id": session_id });
+    }
     if !embedded.is_empty() {
         body["_embedded"] = Value::Object(embedded);
     }

@@ -6,6 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::model::Action;
+
 /// One flow as the emulator recorded it: `GET /__emulator/flows[/{id}]`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -80,6 +82,9 @@ pub struct DeviceView {
 pub enum Route {
     /// `{base}/flows/*`, GET and POST.
     Flows,
+    /// Only the `POST`s to `{base}/flows/*` whose `Content-Type` names this action
+    /// (`{"flow_action": "userCode.verify"}` in JSON).
+    FlowAction(Action),
     /// `{base}/device` and `{base}/device/*`.
     Device,
     /// `{base}/as/device_authorization`.
@@ -110,6 +115,18 @@ pub enum Fault {
     Drop,
     /// `200` with a truncated JSON body; the handler does not run.
     MalformedJson,
+    /// PingOne's platform rate limit: `429 REQUEST_LIMITED` with no details and a
+    /// `Retry-After` header; the handler does not run, so the flow is untouched.
+    RateLimited {
+        /// Seconds in `Retry-After` (at most 3600).
+        retry_after: u64,
+    },
+    /// Only on the hand-off (`route: device`): no flow is created, and the browser is sent back
+    /// to the login page (or the hosted sign-on) with `error`, a PingOne error body as JSON.
+    ErrorRedirect {
+        /// The error's `code` (`REQUEST_FAILED`, `INVALID_REQUEST`, …).
+        code: String,
+    },
 }
 
 impl Fault {
@@ -120,6 +137,8 @@ impl Fault {
             Fault::Status { .. } => "status",
             Fault::Drop => "drop",
             Fault::MalformedJson => "malformed_json",
+            Fault::RateLimited { .. } => "rate_limited",
+            Fault::ErrorRedirect { .. } => "error_redirect",
         }
     }
 }
@@ -137,16 +156,34 @@ pub struct FaultRequest {
 }
 
 impl FaultRequest {
+    /// The next `count` requests to `route` meet `fault`.
+    pub fn new(route: Route, count: u32, fault: Fault) -> FaultRequest {
+        FaultRequest {
+            route,
+            count,
+            fault,
+        }
+    }
+
     /// Checks the values; the error says what is wrong.
     pub fn validate(&self) -> Result<(), HookError> {
         let invalid = |why: &str| Err(HookError::Invalid(why.to_owned()));
         if self.count == 0 {
             return invalid("count must be at least 1");
         }
-        match self.fault {
-            Fault::Latency { ms } if ms > 120_000 => invalid("latency ms must be at most 120000"),
-            Fault::Status { status } if !(200..=599).contains(&status) => {
+        match &self.fault {
+            Fault::Latency { ms } if *ms > 120_000 => invalid("latency ms must be at most 120000"),
+            Fault::Status { status } if !(200..=599).contains(status) => {
                 invalid("status must be between 200 and 599")
+            }
+            Fault::RateLimited { retry_after } if *retry_after > 3600 => {
+                invalid("retry_after must be at most 3600 seconds")
+            }
+            Fault::ErrorRedirect { .. } if self.route != Route::Device => {
+                invalid("error_redirect happens on route device only")
+            }
+            Fault::ErrorRedirect { code } if !is_status_name(code) => {
+                invalid("code must be upper-case letters and '_', like REQUEST_FAILED")
             }
             _ => Ok(()),
         }
@@ -170,6 +207,25 @@ pub struct FaultRule {
 pub struct StatusRequest {
     /// Upper-case letters and `_`, like `OTP_REQUIRED`.
     pub status: String,
+}
+
+/// `POST /__emulator/next-flow`: how the next flow the hand-off creates starts (once).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct NextFlowRequest {
+    /// Its first status, like `DAG_USER_CODE_REQUIRED` or `OTP_REQUIRED`.
+    pub status: String,
+    /// The username of a user this browser signed on earlier: the hand-off then attaches the
+    /// user and sets the session cookie, as for a browser that already holds one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signed_on_as: Option<String>,
+}
+
+/// A status or error code: 1 to 64 upper-case letters and `_`.
+pub(crate) fn is_status_name(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.starts_with(|c: char| c.is_ascii_uppercase())
+        && s.bytes().all(|b| b.is_ascii_uppercase() || b == b'_')
 }
 
 /// Why a hook refused.
@@ -210,6 +266,16 @@ mod tests {
             serde_json::from_str(r#"{"route":"any","count":0,"fault":{"kind":"drop"}}"#)
                 .expect("parses");
         assert!(zero.validate().is_err());
+    }
+
+    #[test]
+    fn a_fault_aims_at_one_action_through_its_route() {
+        let req: FaultRequest = serde_json::from_str(
+            r#"{"route":{"flow_action":"userCode.verify"},"count":1,"fault":{"kind":"rate_limited","retry_after":2}}"#,
+        )
+        .expect("valid");
+        assert_eq!(req.route, Route::FlowAction(Action::UserCodeVerify));
+        assert_eq!(req.fault, Fault::RateLimited { retry_after: 2 });
     }
 
     #[test]

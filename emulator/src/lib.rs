@@ -41,8 +41,8 @@ mod test_hooks;
 
 pub use config::{
     Application, Config, DEMO_APP_NAME, DEMO_CLIENT_ID, DEMO_DEVICE_PATH_ID, DEMO_ENV_ID,
-    DEMO_PAGE_ORIGIN, DEMO_PASSWORD, DEMO_USERNAME, Link, SameSite, Scope, SessionCookie, User,
-    UserCodeCharset,
+    DEMO_LOCKABLE_PASSWORD, DEMO_LOCKABLE_USERNAME, DEMO_PAGE_ORIGIN, DEMO_PASSWORD, DEMO_USERNAME,
+    Link, Lockout, SameSite, Scope, SessionCookie, User, UserCodeCharset,
 };
 pub use environment::{Environment, ResolvedApplication};
 pub use server::{Options, Running, start};

@@ -29,6 +29,17 @@ struct Args {
     /// network, with --api 0.0.0.0:9000 --page 0.0.0.0:8080.
     #[arg(long)]
     public_host: Option<String>,
+    /// Behave as a PingOne custom domain: no environment id in any URL, the hosted sign-on at
+    /// /signon/ on the API listener (no apps listener).
+    #[arg(long)]
+    custom_domain: bool,
+    /// Give each action in a flow's _links a URL of its own and accept the action only there.
+    #[arg(long)]
+    distinct_action_links: bool,
+    /// Set the session cookie with SameSite=None; Secure (browsers keep Secure cookies over
+    /// plain http only for localhost).
+    #[arg(long)]
+    cross_site_cookie: bool,
 }
 
 fn main() -> ExitCode {
@@ -60,6 +71,14 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     if args.public_host.is_some() {
         config.public_host = args.public_host.clone();
     }
+    config.custom_domain |= args.custom_domain;
+    config.action_links_distinct |= args.distinct_action_links;
+    if args.cross_site_cookie {
+        config.session_cookie = emulator::SessionCookie {
+            name: config.session_cookie.name,
+            ..emulator::SessionCookie::cross_site()
+        };
+    }
     let dist = match args.dist {
         Some(dist) => Some(dist),
         None if PathBuf::from("dist").is_dir() => Some(PathBuf::from("dist")),
@@ -88,13 +107,20 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         cfg.application.device_path_id
     );
     for user in &cfg.users {
-        println!("  user            {} / {}", user.username, user.password);
+        let locks = match user.lockout {
+            Some(l) => format!(
+                " (locks for {} s after {} wrong passwords)",
+                l.seconds, l.failures
+            ),
+            None => String::new(),
+        };
+        println!(
+            "  user            {} / {}{locks}",
+            user.username, user.password
+        );
     }
-    println!(
-        "  PingOne API     {}/{}",
-        running.api_url(),
-        running.env_id()
-    );
+    println!("  PingOne API     {}", cfg.base());
+    println!("  hosted sign-on  {}", cfg.hosted_sign_on_page());
     println!("  page            {page_url}/device");
     println!("  test hooks      {}/__emulator/flows", running.api_url());
     println!("Ctrl-C stops it.");

@@ -5,9 +5,11 @@ use std::collections::HashMap;
 use std::time::Instant;
 
 use axum::http::HeaderMap;
+use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::clock::now;
+use crate::codes;
 use crate::request::media_type;
 
 /// Everything that changes while the emulator runs; one mutex guards it (see `state`).
@@ -22,13 +24,32 @@ pub(crate) struct Store {
     pub devices: HashMap<String, Device>,
     /// Normalised user code → device code.
     pub user_codes: HashMap<String, String>,
+    /// Wrong passwords and locks, by user id (users with a lockout only).
+    pub password_locks: HashMap<String, PasswordLock>,
+    /// How the next flow the hand-off creates starts, when a test hook chose it.
+    pub next_flow: Option<FirstStep>,
 }
 
-/// A browser session: what the session cookie stands for.
+/// A browser session: what the session cookie stands for. PingOne starts one once it knows who
+/// the user is, so every session has a user.
 pub(crate) struct Session {
     pub id: String,
-    pub user_id: Option<String>,
+    pub user_id: String,
     pub last_used: OffsetDateTime,
+}
+
+/// A lockable user's wrong passwords in a row, and the lock they led to.
+#[derive(Default)]
+pub(crate) struct PasswordLock {
+    pub failures: u32,
+    pub locked_until: Option<OffsetDateTime>,
+}
+
+/// The start a test hook chose for the next flow.
+pub(crate) struct FirstStep {
+    pub status: FlowStatus,
+    /// Start as a browser that signed this user on earlier.
+    pub user_id: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -81,12 +102,21 @@ impl FlowStatus {
     }
 }
 
-/// The four actions the flow API takes, named by their media type.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Action {
+/// The four actions the flow API takes, named by their media type; in JSON by their key in
+/// `_links`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Action {
+    /// `usernamePassword.check`: sign on.
+    #[serde(rename = "usernamePassword.check")]
     UsernamePasswordCheck,
+    /// `userCode.verify`: confirm the device's code.
+    #[serde(rename = "userCode.verify")]
     UserCodeVerify,
+    /// `deviceAuthGrant.consent`: allow or refuse the device.
+    #[serde(rename = "deviceAuthGrant.consent")]
     Consent,
+    /// `session.reset`: "not you?".
+    #[serde(rename = "session.reset")]
     SessionReset,
 }
 
@@ -102,7 +132,7 @@ impl Action {
     }
 
     /// The action a `Content-Type` essence (lower-cased) names.
-    pub fn from_media_type(essence: &str) -> Option<Action> {
+    pub(crate) fn from_media_type(essence: &str) -> Option<Action> {
         match essence {
             "application/vnd.pingidentity.usernamepassword.check+json" => {
                 Some(Action::UsernamePasswordCheck)
@@ -117,7 +147,7 @@ impl Action {
     }
 
     /// The action a request's `Content-Type` names, if it names one with acceptable parameters.
-    pub fn of_request(headers: &HeaderMap) -> Option<Action> {
+    pub(crate) fn of_request(headers: &HeaderMap) -> Option<Action> {
         match media_type(headers) {
             Some((essence, true)) => Action::from_media_type(&essence),
             _ => None,
@@ -125,7 +155,7 @@ impl Action {
     }
 
     /// The label the hooks record for a POST with these headers.
-    pub fn label(headers: &HeaderMap) -> String {
+    pub(crate) fn label(headers: &HeaderMap) -> String {
         match media_type(headers) {
             Some((essence, _)) => match Action::from_media_type(&essence) {
                 Some(action) => action.name().to_owned(),
@@ -155,9 +185,11 @@ pub(crate) struct ActionRecord {
 
 pub(crate) struct Flow {
     pub id: String,
-    /// The cookie value of the session that created the flow.
-    pub session_token: String,
-    pub session_id: String,
+    /// The cookie value of the flow's session, once the user is known; until then the flow is
+    /// the browser's by its id alone.
+    pub session_token: Option<String>,
+    /// The session's id, shown as `session.id`.
+    pub session_id: Option<String>,
     /// Known from `/device/{appIdentifier}`, or from the verified code.
     pub client_id: Option<String>,
     pub user_id: Option<String>,
@@ -234,6 +266,21 @@ impl Device {
 }
 
 impl Store {
+    /// Starts a session for a user who just became known: `(cookie value, session id)`.
+    pub fn start_session(&mut self, user_id: &str, now: OffsetDateTime) -> (String, String) {
+        let token = codes::opaque_token();
+        let id = uuid::Uuid::new_v4().to_string();
+        self.sessions.insert(
+            token.clone(),
+            Session {
+                id: id.clone(),
+                user_id: user_id.to_owned(),
+                last_used: now,
+            },
+        );
+        (token, id)
+    }
+
     /// Forgets what no client can reach any more: keeps memory bounded over a long demo.
     pub fn prune(&mut self, now: OffsetDateTime, session_idle: time::Duration) {
         let grace = time::Duration::hours(1);

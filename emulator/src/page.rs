@@ -162,17 +162,20 @@ async fn spa_fallback(index: &Path, req: Request) -> Response {
     }
 }
 
-/// The page's configuration, generated for this emulator's bound addresses.
+/// The page's configuration, generated for this emulator's bound addresses and mode.
 async fn config_json(State(st): State<Arc<Shared>>) -> Response {
     let env = &st.env;
-    json_response(
-        StatusCode::OK,
-        &json!({
-            "authBase": env.api_url,
-            "environmentId": env.environment_id,
-            "appIdentifier": env.application.device_path_id,
-            "hostedSignOnUrl": format!("{}/signon/", env.base()),
-            "followResumeUrl": false,
-        }),
-    )
+    let mut config = json!({
+        "authBase": env.api_url,
+        "appIdentifier": env.application.device_path_id,
+        "hostedSignOnUrl": env.hosted_sign_on_page(),
+        "followResumeUrl": false,
+    });
+    // As an operator writes it for each setup: a custom domain needs no environment id.
+    if env.custom_domain {
+        config["customDomain"] = json!(true);
+    } else {
+        config["environmentId"] = json!(env.environment_id);
+    }
+    json_response(StatusCode::OK, &config)
 }

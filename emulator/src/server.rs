@@ -27,7 +27,7 @@ use crate::config::{Config, is_uuid};
 use crate::environment::{Environment, ICON_PATH};
 use crate::error::{ApiError, OAuthError};
 use crate::faults::DropConnection;
-use crate::hooks::{DeviceView, FaultRequest, FaultRule, FlowView, HookError};
+use crate::hooks::{DeviceView, FaultRequest, FaultRule, FlowView, HookError, NextFlowRequest};
 use crate::state::Shared;
 use crate::{cors, entry, faults, flow_api, hosted, oauth, page, test_hooks};
 
@@ -48,6 +48,7 @@ pub struct Options {
 pub struct Running {
     api_url: String,
     page_url: Option<String>,
+    apps_url: Option<String>,
     shared: Arc<Shared>,
     shutdown: watch::Sender<bool>,
     servers: Vec<JoinHandle<()>>,
@@ -62,6 +63,12 @@ impl Running {
     /// `http://127.0.0.1:PORT` of the page listener, if there is one.
     pub fn page_url(&self) -> Option<String> {
         self.page_url.clone()
+    }
+
+    /// `http://127.0.0.1:PORT` of the apps listener (the hosted sign-on, PingOne's
+    /// `apps.pingone.<region>`); none on a custom domain, which serves it itself.
+    pub fn apps_url(&self) -> Option<String> {
+        self.apps_url.clone()
     }
 
     /// The environment id.
@@ -126,6 +133,11 @@ impl Running {
         test_hooks::add_fault(&self.shared, request)
     }
 
+    /// Chooses how the next flow the hand-off creates starts (`POST /__emulator/next-flow`).
+    pub fn next_flow(&self, request: NextFlowRequest) -> Result<(), HookError> {
+        test_hooks::next_flow(&self.shared, request)
+    }
+
     /// Forgets the faults no request has met yet (`DELETE /__emulator/faults`).
     pub fn clear_faults(&self) {
         test_hooks::clear_faults(&self.shared);
@@ -149,7 +161,9 @@ impl Drop for Running {
     }
 }
 
-/// Binds both listeners, spawns the servers and returns at once.
+/// Binds the listeners, spawns the servers and returns at once. Besides the API and the page
+/// there is the apps listener, the hosted sign-on's own host, on the API's port + 1 (any free
+/// port when the API's is 0); a custom domain serves the hosted sign-on itself and has none.
 pub async fn start(opts: Options) -> anyhow::Result<Running> {
     let Options {
         api_addr,
@@ -164,61 +178,70 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         bail!("the page directory {} does not exist", dist.display());
     }
 
-    let api_listener = TcpListener::bind(api_addr)
-        .await
-        .with_context(|| format!("binding the API listener to {api_addr}"))?;
-    let api_bound = api_listener
-        .local_addr()
-        .context("reading the API listener's address")?;
-    let page_listener = match page_addr {
-        Some(addr) => {
-            let listener = TcpListener::bind(addr)
-                .await
-                .with_context(|| format!("binding the page listener to {addr}"))?;
-            Some(listener)
-        }
+    let (api_listener, api_bound) = bind("API", api_addr).await?;
+    let page = match page_addr {
+        Some(addr) => Some(bind("page", addr).await?),
         None => None,
     };
-    let page_bound = match &page_listener {
-        Some(l) => Some(
-            l.local_addr()
-                .context("reading the page listener's address")?,
-        ),
-        None => None,
+    let apps = if config.custom_domain {
+        None
+    } else {
+        let port = match api_addr.port() {
+            0 => Some(0),
+            port => port.checked_add(1),
+        }
+        .context("the API listener's port has no port after it for the apps listener")?;
+        Some(bind("apps", SocketAddr::new(api_addr.ip(), port)).await?)
     };
 
     let public_host = config.public_host.clone();
-    let api_url = url_of(api_bound, public_host.as_deref());
-    let page_url = page_bound.map(|addr| url_of(addr, public_host.as_deref()));
-    let env = Environment::resolve(config, api_url.clone(), page_url.clone());
+    let url = |addr| url_of(addr, public_host.as_deref());
+    let api_url = url(api_bound);
+    let page_url = page.as_ref().map(|(_, addr)| url(*addr));
+    let apps_url = apps.as_ref().map(|(_, addr)| url(*addr));
+    let env = Environment::resolve(config, api_url.clone(), page_url.clone(), apps_url.clone());
     let shared = Arc::new(Shared::new(env));
 
     let (shutdown, _) = watch::channel(false);
     let mut servers = Vec::new();
-    let api = api_router(Arc::clone(&shared));
-    servers.push(tokio::spawn(serve(
-        "api",
-        api_listener,
-        api,
-        shutdown.subscribe(),
-    )));
-    if let Some(listener) = page_listener {
-        let router = with_common_layers(page::router(Arc::clone(&shared), dist)?);
+    let mut spawn = |name, listener, router| {
         servers.push(tokio::spawn(serve(
-            "page",
+            name,
             listener,
             router,
             shutdown.subscribe(),
         )));
+    };
+    spawn("api", api_listener, api_router(Arc::clone(&shared)));
+    if let Some((listener, _)) = page {
+        spawn(
+            "page",
+            listener,
+            with_common_layers(page::router(Arc::clone(&shared), dist)?),
+        );
     }
-    info!(api = %api_url, page = ?page_url, "emulator listening");
+    if let Some((listener, _)) = apps {
+        spawn("apps", listener, apps_router(Arc::clone(&shared)));
+    }
+    info!(api = %api_url, page = ?page_url, apps = ?apps_url, "emulator listening");
     Ok(Running {
         api_url,
         page_url,
+        apps_url,
         shared,
         shutdown,
         servers,
     })
+}
+
+async fn bind(name: &str, addr: SocketAddr) -> anyhow::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("binding the {name} listener to {addr}"))?;
+    let bound = listener
+        .local_addr()
+        .with_context(|| format!("reading the {name} listener's address"))?;
+    Ok((listener, bound))
 }
 
 /// `http://host:port` for a bound address; an unspecified address is reached on loopback.
@@ -252,16 +275,36 @@ fn api_router(st: Arc<Shared>) -> Router {
             &at("/flows/{flow_id}"),
             get(flow_api::get_flow).post(flow_api::post_flow),
         )
-        .route(&at("/signon"), get(hosted::hosted_sign_on))
-        .route(&at("/signon/"), get(hosted::hosted_sign_on))
-        .route(ICON_PATH, get(hosted::icon))
-        .fallback(not_found)
-        // Before the layers, so 405s (and preflights) pass through CORS too.
-        .method_not_allowed_fallback(method_not_allowed)
-        .layer(from_fn_with_state(Arc::clone(&st), faults::api_faults))
-        .layer(from_fn_with_state(Arc::clone(&st), cors::cors));
+        .route(ICON_PATH, get(hosted::icon));
+    // A custom domain serves the hosted sign-on itself; regionally it is the apps host's.
+    let pingone = if st.env.custom_domain {
+        with_hosted_sign_on(pingone, "")
+    } else {
+        pingone
+    }
+    .fallback(not_found)
+    // Before the layers, so 405s (and preflights) pass through CORS too.
+    .method_not_allowed_fallback(method_not_allowed)
+    .layer(from_fn_with_state(Arc::clone(&st), faults::api_faults))
+    .layer(from_fn_with_state(Arc::clone(&st), cors::cors));
     let hooks = test_hooks::router().method_not_allowed_fallback(method_not_allowed);
     with_common_layers(hooks.merge(pingone).with_state(st))
+}
+
+/// The apps host: only the hosted sign-on, at `/{envId}/signon/`.
+fn apps_router(st: Arc<Shared>) -> Router {
+    let base = st.env.base_path();
+    let router = with_hosted_sign_on(Router::new(), &base)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(st);
+    with_common_layers(router)
+}
+
+fn with_hosted_sign_on(router: Router<Arc<Shared>>, base: &str) -> Router<Arc<Shared>> {
+    router
+        .route(&format!("{base}/signon"), get(hosted::hosted_sign_on))
+        .route(&format!("{base}/signon/"), get(hosted::hosted_sign_on))
 }
 
 fn with_common_layers(router: Router) -> Router {

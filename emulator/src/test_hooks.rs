@@ -17,9 +17,10 @@ use crate::clock::{now, rfc3339};
 use crate::codes;
 use crate::error::{ApiError, json_response};
 use crate::hooks::{
-    ActionView, DeviceView, FaultRequest, FaultRule, FlowView, HookError, StatusRequest,
+    ActionView, DeviceView, FaultRequest, FaultRule, FlowView, HookError, NextFlowRequest,
+    StatusRequest, is_status_name,
 };
-use crate::model::{Device, Flow, FlowStatus, Store};
+use crate::model::{Device, FirstStep, Flow, FlowStatus, Store};
 use crate::request::{PathParams, read_body};
 use crate::state::Shared;
 
@@ -34,7 +35,7 @@ fn flow_view(store: &Store, flow: &Flow, now: OffsetDateTime) -> FlowView {
         status: flow.status.as_str().to_owned(),
         user_code,
         user_code_hint: flow.user_code_hint.clone(),
-        session_id: Some(flow.session_id.clone()),
+        session_id: flow.session_id.clone(),
         user_id: flow.user_id.clone(),
         failed_user_code_attempts: flow.failed_code_attempts,
         actions: flow
@@ -101,21 +102,14 @@ pub(crate) fn force_status(
     flow_id: &str,
     status: &str,
 ) -> Result<FlowView, HookError> {
-    let valid = (1..=64).contains(&status.len())
-        && status.starts_with(|c: char| c.is_ascii_uppercase())
-        && status.bytes().all(|b| b.is_ascii_uppercase() || b == b'_');
-    if !valid {
-        return Err(HookError::Invalid(format!(
-            "status {status:?} must be upper-case letters and '_', like OTP_REQUIRED"
-        )));
-    }
+    let status = status_named(status)?;
     let now = now();
     let mut store = st.lock();
     store
         .flows
         .get_mut(flow_id)
         .ok_or(HookError::NoFlow)?
-        .status = FlowStatus::parse(status);
+        .status = status;
     let flow = store.flows.get(flow_id).ok_or(HookError::NoFlow)?;
     Ok(flow_view(&store, flow, now))
 }
@@ -167,6 +161,44 @@ pub(crate) fn add_fault(st: &Shared, request: FaultRequest) -> Result<Vec<FaultR
     Ok(rules.clone())
 }
 
+/// Chooses how the next flow the hand-off creates starts.
+pub(crate) fn next_flow(st: &Shared, request: NextFlowRequest) -> Result<(), HookError> {
+    let status = status_named(&request.status)?;
+    let user_id = match &request.signed_on_as {
+        Some(name) => Some(
+            st.env
+                .users
+                .iter()
+                .find(|u| u.username.eq_ignore_ascii_case(name))
+                .map(|u| u.id.clone())
+                .ok_or_else(|| HookError::Invalid(format!("no user is called {name:?}")))?,
+        ),
+        None => None,
+    };
+    let needs_user = matches!(
+        status,
+        FlowStatus::DagUserCodeRequired | FlowStatus::DagConsentRequired
+    );
+    if needs_user && user_id.is_none() {
+        return Err(HookError::Invalid(format!(
+            "a flow at {} has a signed-on user: name one in signedOnAs",
+            status.as_str()
+        )));
+    }
+    st.lock().next_flow = Some(FirstStep { status, user_id });
+    Ok(())
+}
+
+fn status_named(status: &str) -> Result<FlowStatus, HookError> {
+    if is_status_name(status) {
+        Ok(FlowStatus::parse(status))
+    } else {
+        Err(HookError::Invalid(format!(
+            "status {status:?} must be upper-case letters and '_', like OTP_REQUIRED"
+        )))
+    }
+}
+
 /// Forgets every fault no request has met yet.
 pub(crate) fn clear_faults(st: &Shared) {
     st.lock_faults().clear();
@@ -180,6 +212,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
             "/__emulator/flows/{flow_id}/{change}",
             post(http_change_flow),
         )
+        .route("/__emulator/next-flow", post(http_next_flow))
         .route("/__emulator/devices", get(http_devices))
         .route("/__emulator/devices/{user_code}", get(http_device))
         .route("/__emulator/devices/{user_code}/expire", post(http_device))
@@ -245,6 +278,12 @@ async fn http_change_flow(
         _ => return Err(ApiError::not_found("No such hook.")),
     };
     Ok(ok(view))
+}
+
+async fn http_next_flow(State(st): State<Arc<Shared>>, body: Body) -> Result<Response, ApiError> {
+    let request: NextFlowRequest = typed_body(&st, body).await?;
+    next_flow(&st, request)?;
+    Ok(ok(serde_json::Value::Object(serde_json::Map::new())))
 }
 
 async fn http_devices(State(st): State<Arc<Shared>>) -> Response {

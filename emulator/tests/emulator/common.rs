@@ -94,8 +94,9 @@ pub fn assert_pingone_error(body: &Value, code: &str) {
 }
 
 impl Emu {
+    /// `{base}/{path}`: with the environment id, unless the emulator is a custom domain.
     pub fn url(&self, path: &str) -> String {
-        format!("{}/{}/{}", self.api, self.env, path)
+        format!("{}/{}", self.running.config().base(), path)
     }
 
     pub fn hook(&self, path: &str) -> String {
@@ -188,6 +189,7 @@ impl Emu {
         json_of(resp).await
     }
 
+    /// A flow action POSTed to the flow's own URL.
     pub async fn act(
         &self,
         browser: &reqwest::Client,
@@ -195,14 +197,7 @@ impl Emu {
         media: &str,
         body: Value,
     ) -> (StatusCode, Value) {
-        let resp = browser
-            .post(self.url(&format!("flows/{flow}")))
-            .header(CONTENT_TYPE, media)
-            .body(body.to_string())
-            .send()
-            .await
-            .expect("flow POST");
-        json_of(resp).await
+        post_action(browser, &self.url(&format!("flows/{flow}")), media, body).await
     }
 
     pub async fn sign_on(&self, browser: &reqwest::Client, flow: &str) -> Value {
@@ -213,13 +208,25 @@ impl Emu {
 
     /// Sends the demo user's sign-on and returns whatever PingOne answered.
     pub async fn try_sign_on(&self, browser: &reqwest::Client, flow: &str) -> (StatusCode, Value) {
-        self.act(
+        self.sign_on_as(
             browser,
             flow,
-            SIGN_ON,
-            json!({"username": emulator::DEMO_USERNAME, "password": emulator::DEMO_PASSWORD}),
+            emulator::DEMO_USERNAME,
+            emulator::DEMO_PASSWORD,
         )
         .await
+    }
+
+    /// Sends a sign-on with these credentials and returns whatever PingOne answered.
+    pub async fn sign_on_as(
+        &self,
+        browser: &reqwest::Client,
+        flow: &str,
+        username: &str,
+        password: &str,
+    ) -> (StatusCode, Value) {
+        let body = json!({"username": username, "password": password});
+        self.act(browser, flow, SIGN_ON, body).await
     }
 
     /// Signs on, verifies the code and consents: the device is authorised.
@@ -243,9 +250,21 @@ impl Emu {
     /// A fresh browser with a flow opened and the demo user signed on in it.
     pub async fn signed_on_flow(&self) -> (reqwest::Client, String) {
         let browser = browser();
-        let flow = self.open_flow(&browser, None).await;
-        self.sign_on(&browser, &flow).await;
+        let flow = self.signed_on_flow_in(&browser).await;
         (browser, flow)
+    }
+
+    /// A flow opened in `browser`, the demo user signed on.
+    pub async fn signed_on_flow_in(&self, browser: &reqwest::Client) -> String {
+        let flow = self.open_flow(browser, None).await;
+        self.sign_on(browser, &flow).await;
+        flow
+    }
+
+    /// The hosted sign-on on the apps listener (regional mode), `?flowId=` and `flow` after it.
+    pub fn hosted_sign_on(&self, flow: &str) -> String {
+        let apps = self.running.apps_url().expect("an apps listener");
+        format!("{apps}/{}/signon/?flowId={flow}", self.env)
     }
 
     /// The emulator's record of a flow (in-process hook).
@@ -265,11 +284,7 @@ impl Emu {
     /// The next `count` requests to `route` meet `fault` (in-process hook).
     pub fn fault(&self, route: Route, count: u32, fault: Fault) {
         self.running
-            .add_fault(FaultRequest {
-                route,
-                count,
-                fault,
-            })
+            .add_fault(FaultRequest::new(route, count, fault))
             .expect("a valid fault");
     }
 
@@ -301,13 +316,29 @@ impl Emu {
     }
 }
 
-/// A query parameter of an absolute URL.
+/// A flow action POSTed to `url` (the flow's, or a link's `href`).
+pub async fn post_action(
+    browser: &reqwest::Client,
+    url: &str,
+    media: &str,
+    body: Value,
+) -> (StatusCode, Value) {
+    let resp = browser
+        .post(url)
+        .header(CONTENT_TYPE, media)
+        .body(body.to_string())
+        .send()
+        .await
+        .expect("flow POST");
+    json_of(resp).await
+}
+
+/// A query parameter of an absolute URL, decoded.
 pub fn query_value(url: &str, name: &str) -> Option<String> {
     let query = url.split_once('?')?.1;
-    query.split('&').find_map(|pair| {
-        let (k, v) = pair.split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
+    form_urlencoded::parse(query.as_bytes())
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
 }
 
 /// The claims of a JWT, without checking the signature.

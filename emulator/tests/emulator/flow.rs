@@ -2,7 +2,7 @@
 //! flow API, as the contract describes them.
 
 use reqwest::StatusCode;
-use reqwest::header::{CONTENT_TYPE, LOCATION, SET_COOKIE};
+use reqwest::header::{CONTENT_TYPE, LOCATION};
 use serde_json::json;
 
 use crate::common::*;
@@ -28,7 +28,8 @@ async fn a_whole_flow_walks_the_documented_statuses_and_issues_tokens() {
         body["resumeUrl"],
         emu.url(&format!("as/resume?flowId={flow}")).as_str()
     );
-    assert!(body["session"]["id"].is_string());
+    // The session starts with the user.
+    assert!(body.get("session").is_none(), "{body}");
     assert!(body["createdAt"].as_str().is_some_and(|t| t.ends_with('Z')));
     assert!(body["expiresAt"].as_str().is_some_and(|t| t.ends_with('Z')));
     assert_eq!(
@@ -39,6 +40,7 @@ async fn a_whole_flow_walks_the_documented_statuses_and_issues_tokens() {
 
     let body = emu.sign_on(&browser, &flow).await;
     assert_eq!(body["status"], "DAG_USER_CODE_REQUIRED");
+    assert!(body["session"]["id"].is_string(), "{body}");
     assert!(body["_links"]["userCode.verify"]["href"].is_string());
     assert_eq!(body["_embedded"]["user"]["username"], "ada");
     assert_eq!(body["_embedded"]["user"]["name"]["given"], "Ada");
@@ -112,61 +114,6 @@ async fn a_whole_flow_walks_the_documented_statuses_and_issues_tokens() {
 }
 
 #[tokio::test]
-async fn device_entry_sets_the_session_cookie_and_redirects_to_the_login_page() {
-    let emu = start().await;
-    let resp = emu
-        .http
-        .get(emu.url("device/tv?user_code=ABCD-EFGH"))
-        .send()
-        .await
-        .expect("entry");
-    assert_eq!(resp.status(), StatusCode::FOUND);
-    let location = resp.headers()[LOCATION].to_str().expect("ascii").to_owned();
-    assert!(
-        location.starts_with("http://127.0.0.1:8080/device?"),
-        "{location}"
-    );
-    assert_eq!(
-        query_value(&location, "environmentId").as_deref(),
-        Some(emu.env.as_str())
-    );
-    assert!(query_value(&location, "flowId").is_some());
-    assert_eq!(query_value(&location, "user_code"), None);
-    let cookie = resp.headers()[SET_COOKIE].to_str().expect("ascii");
-    assert!(cookie.starts_with("ST="), "{cookie}");
-    for attribute in ["HttpOnly", "Path=/", "SameSite=Lax"] {
-        assert!(cookie.contains(attribute), "{cookie}");
-    }
-    assert!(!cookie.contains("Secure"), "{cookie}");
-
-    // By client id too; unknown application or environment: 404.
-    let (status, _) = emu.enter(&format!("device/{}", emu.client_id)).await;
-    assert_eq!(status, StatusCode::FOUND);
-    let (status, body) = json_of(
-        emu.http
-            .get(emu.url("device/radio"))
-            .send()
-            .await
-            .expect("entry"),
-    )
-    .await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_pingone_error(&body, "NOT_FOUND");
-    let wrong_env = format!("{}/11111111-2222-3333-4444-555555555555/device/tv", emu.api);
-    let (status, body) = json_of(emu.http.get(wrong_env).send().await.expect("entry")).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(body["message"], "The requested environment was not found.");
-
-    // Without an application: the environment's default policy, PingOne's hosted sign-on.
-    let (status, location) = emu.enter("device").await;
-    assert_eq!(status, StatusCode::FOUND);
-    assert!(
-        location.starts_with(&emu.url("signon/?flowId=")),
-        "{location}"
-    );
-}
-
-#[tokio::test]
 async fn the_hint_is_recorded_but_never_checked() {
     let emu = start().await;
     let browser = browser();
@@ -177,55 +124,6 @@ async fn the_hint_is_recorded_but_never_checked() {
 }
 
 #[tokio::test]
-async fn flow_calls_need_the_session_cookie_of_the_flow() {
-    let emu = start().await;
-    let owner = browser();
-    let flow = emu.open_flow(&owner, None).await;
-    let stranger = browser();
-    emu.open_flow(&stranger, None).await;
-
-    for client in [&stranger, &emu.http] {
-        let (status, body) = emu.get_flow(client, &flow).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_pingone_error(&body, "ACCESS_FAILED");
-        let (status, body) = emu.try_sign_on(client, &flow).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert_pingone_error(&body, "ACCESS_FAILED");
-    }
-    let (status, body) = emu.get_flow(&owner, &flow).await;
-    assert_eq!(status, StatusCode::OK);
-    assert_eq!(body["status"], "USERNAME_PASSWORD_REQUIRED");
-}
-
-#[tokio::test]
-async fn a_signed_on_browser_starts_at_the_user_code() {
-    let emu = start().await;
-    let browser = browser();
-    let first = emu.open_flow(&browser, None).await;
-    emu.sign_on(&browser, &first).await;
-
-    let second = emu.open_flow(&browser, None).await;
-    let (_, body) = emu.get_flow(&browser, &second).await;
-    assert_eq!(body["status"], "DAG_USER_CODE_REQUIRED");
-    assert_eq!(body["_embedded"]["user"]["username"], "ada");
-    assert!(body["_links"]["session.reset"]["href"].is_string());
-
-    let fresh = self::browser();
-    let third = emu.open_flow(&fresh, None).await;
-    let (_, body) = emu.get_flow(&fresh, &third).await;
-    assert_eq!(body["status"], "USERNAME_PASSWORD_REQUIRED");
-
-    // session.reset signs the browser out: back to the password, here and in new flows.
-    let (status, body) = emu.act(&browser, &second, RESET, json!({})).await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["status"], "USERNAME_PASSWORD_REQUIRED");
-    assert!(body["_embedded"].get("user").is_none());
-    let fourth = emu.open_flow(&browser, None).await;
-    let (_, body) = emu.get_flow(&browser, &fourth).await;
-    assert_eq!(body["status"], "USERNAME_PASSWORD_REQUIRED");
-}
-
-#[tokio::test]
 async fn sign_on_errors_name_the_field() {
     let emu = start().await;
     let browser = browser();
@@ -233,12 +131,12 @@ async fn sign_on_errors_name_the_field() {
     for (body, code, target) in [
         (
             json!({"username": "ada", "password": "wrong"}),
-            "INVALID_VALUE",
+            "INVALID_CREDENTIALS",
             "password",
         ),
         (
             json!({"username": "nobody", "password": "lovelace-1815"}),
-            "INVALID_VALUE",
+            "INVALID_CREDENTIALS",
             "password",
         ),
         (json!({"password": "x"}), "REQUIRED_VALUE", "username"),
@@ -290,12 +188,15 @@ async fn wrong_codes_count_down_then_the_flow_locks() {
         assert_eq!(detail["innerError"]["reason"], "MISMATCH");
         assert_eq!(detail["innerError"]["remainingAttempts"], remaining);
     }
+    // The lockout names the user code, which tells it from PingOne's platform rate limit.
     for code in ["ZZZZ-ZZZ0", user_code.as_str()] {
         let (status, err) = emu
             .act(&browser, &flow, VERIFY, json!({"userCode": code}))
             .await;
         assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
         assert_pingone_error(&err, "REQUEST_LIMITED");
+        assert_eq!(err["details"][0]["code"], "LIMIT_EXCEEDED", "{err}");
+        assert_eq!(err["details"][0]["target"], "userCode", "{err}");
     }
     // Malformed bodies are not guesses.
     let (status, err) = emu.act(&browser, &flow, VERIFY, json!({})).await;
@@ -500,7 +401,7 @@ async fn resume_and_hosted_sign_on_land_on_real_pages() {
     let resp = browser.get(&resume).send().await.expect("resume");
     assert_eq!(resp.status(), StatusCode::FOUND);
     let location = resp.headers()[LOCATION].to_str().expect("ascii").to_owned();
-    assert!(location.contains("/signon/?flowId="), "{location}");
+    assert_eq!(location, emu.hosted_sign_on(&flow));
 
     let resp = browser.get(&location).send().await.expect("signon");
     assert_eq!(resp.status(), StatusCode::OK);
@@ -511,7 +412,7 @@ async fn resume_and_hosted_sign_on_land_on_real_pages() {
 
     let resp = emu
         .http
-        .get(emu.url("signon/?flowId=<script>"))
+        .get(emu.hosted_sign_on("<script>"))
         .send()
         .await
         .expect("signon");
@@ -532,6 +433,7 @@ async fn resume_and_hosted_sign_on_land_on_real_pages() {
             .contains("Device connected")
     );
 
+    // Once the user is known, only the session's cookie reaches the flow.
     let resp = emu.http.get(&resume).send().await.expect("resume");
     assert_eq!(resp.status(), StatusCode::UNAUTHORIZED);
 }

@@ -5,7 +5,8 @@
 use std::time::{Duration, Instant};
 
 use emulator::hooks::{
-    DeviceView, Fault, FaultRequest, FaultRule, FlowView, HookError, Route, StatusRequest,
+    Action, DeviceView, Fault, FaultRequest, FaultRule, FlowView, HookError, NextFlowRequest,
+    Route, StatusRequest,
 };
 use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE, ORIGIN};
 use reqwest::{Method, StatusCode};
@@ -20,15 +21,9 @@ async fn flows_list_and_record_every_request_with_its_status() {
     let emu = start().await;
     let browser = browser();
     let flow = emu.open_flow(&browser, Some("ABCD-EFGH")).await;
-    emu.get_flow(&emu.http, &flow).await; // no cookie: 401, still recorded
-    emu.act(
-        &browser,
-        &flow,
-        SIGN_ON,
-        json!({"username": "ada", "password": "no"}),
-    )
-    .await;
+    emu.sign_on_as(&browser, &flow, "ada", "no").await;
     emu.sign_on(&browser, &flow).await;
+    emu.get_flow(&emu.http, &flow).await; // no cookie: 401, still recorded
 
     let list: Vec<FlowView> = emu.hook_ok(Method::GET, "flows", NO_BODY).await;
     assert_eq!(list.len(), 1);
@@ -54,9 +49,9 @@ async fn flows_list_and_record_every_request_with_its_status() {
     assert_eq!(
         actions,
         [
-            ("GET", Some(401)),
             ("usernamePassword.check", Some(400)),
             ("usernamePassword.check", Some(200)),
+            ("GET", Some(401)),
         ]
     );
     let (status, err) = emu.hook_http(Method::GET, "flows/unknown", None).await;
@@ -134,7 +129,7 @@ async fn a_forced_status_is_shown_for_hand_off() {
     let (_, body) = emu.get_flow(&browser, &flow).await;
     assert_eq!(body["status"], "OTP_REQUIRED");
     let links = body["_links"].as_object().expect("links");
-    assert_eq!(links.keys().collect::<Vec<_>>(), ["self"]);
+    assert_eq!(links.keys().collect::<Vec<_>>(), ["self", "signOnPage"]);
     let (status, _) = emu.try_sign_on(&browser, &flow).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
@@ -245,11 +240,7 @@ async fn malformed_json_faults_truncate_the_body() {
 #[tokio::test]
 async fn faults_are_added_listed_and_cleared_over_http() {
     let emu = start().await;
-    let request = FaultRequest {
-        route: Route::Device,
-        count: 5,
-        fault: Fault::Status { status: 500 },
-    };
+    let request = FaultRequest::new(Route::Device, 5, Fault::Status { status: 500 });
     let rules: Vec<FaultRule> = emu.hook_ok(Method::POST, "faults", Some(&request)).await;
     assert_eq!(rules.len(), 1);
     assert_eq!(
@@ -276,21 +267,9 @@ async fn faults_are_added_listed_and_cleared_over_http() {
 async fn fault_requests_are_validated_and_hooks_are_never_faulted() {
     let emu = start().await;
     for bad in [
-        FaultRequest {
-            route: Route::Any,
-            count: 0,
-            fault: Fault::Drop,
-        },
-        FaultRequest {
-            route: Route::Any,
-            count: 1,
-            fault: Fault::Status { status: 42 },
-        },
-        FaultRequest {
-            route: Route::Any,
-            count: 1,
-            fault: Fault::Latency { ms: 999_999 },
-        },
+        FaultRequest::new(Route::Any, 0, Fault::Drop),
+        FaultRequest::new(Route::Any, 1, Fault::Status { status: 42 }),
+        FaultRequest::new(Route::Any, 1, Fault::Latency { ms: 999_999 }),
     ] {
         assert!(
             matches!(
@@ -344,4 +323,161 @@ async fn hooks_never_answer_cors() {
         .expect("options");
     assert!(resp.headers().get(ACCESS_CONTROL_ALLOW_ORIGIN).is_none());
     assert!(!resp.status().is_success());
+}
+
+#[tokio::test]
+async fn rate_limit_faults_answer_429_without_lockout_details_and_leave_the_flow_alone() {
+    let emu = start().await;
+    let (browser, flow) = emu.signed_on_flow().await;
+    emu.fault(Route::Any, 1, Fault::RateLimited { retry_after: 7 });
+    let resp = browser
+        .post(emu.url(&format!("flows/{flow}")))
+        .header(CONTENT_TYPE, VERIFY)
+        .body(json!({"userCode": "ZZZZ-ZZZ0"}).to_string())
+        .send()
+        .await
+        .expect("verify");
+    assert_eq!(resp.headers()["retry-after"], "7");
+    let (status, err) = json_of(resp).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_pingone_error(&err, "REQUEST_LIMITED");
+    assert!(err.get("details").is_none(), "{err}");
+
+    let record = emu.record(&flow);
+    assert_eq!(record.status, "DAG_USER_CODE_REQUIRED");
+    assert_eq!(
+        record.failed_user_code_attempts, 0,
+        "the code was never looked at"
+    );
+    let last = record.actions.last().expect("recorded");
+    assert_eq!(
+        (
+            last.action.as_str(),
+            last.http_status,
+            last.fault.as_deref()
+        ),
+        ("userCode.verify", Some(429), Some("rate_limited"))
+    );
+}
+
+#[tokio::test]
+async fn a_fault_can_aim_at_one_action() {
+    let emu = start().await;
+    let (browser, flow) = emu.signed_on_flow().await;
+    let aimed = FaultRequest::new(
+        Route::FlowAction(Action::UserCodeVerify),
+        1,
+        Fault::Status { status: 503 },
+    );
+    let rules: Vec<FaultRule> = emu.hook_ok(Method::POST, "faults", Some(&aimed)).await;
+    assert_eq!(rules[0].route, Route::FlowAction(Action::UserCodeVerify));
+    // Reads and other actions pass; the first verify meets it.
+    let (status, _) = emu.get_flow(&browser, &flow).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = emu
+        .act(&browser, &flow, CONSENT, json!({"accept": true}))
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::BAD_REQUEST,
+        "consent is out of turn, not faulted"
+    );
+    let (status, _) = emu
+        .act(&browser, &flow, VERIFY, json!({"userCode": "ZZZZ-ZZZ0"}))
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(emu.running.faults().is_empty());
+}
+
+#[tokio::test]
+async fn an_error_redirect_fault_sends_the_hand_off_back_with_an_error() {
+    let emu = start().await;
+    emu.fault(
+        Route::Device,
+        1,
+        Fault::ErrorRedirect {
+            code: "REQUEST_FAILED".to_owned(),
+        },
+    );
+    let (status, location) = emu.enter("device/tv").await;
+    assert_eq!(status, StatusCode::FOUND);
+    assert!(
+        location.starts_with("http://127.0.0.1:8080/device?"),
+        "the login page: {location}"
+    );
+    assert_eq!(query_value(&location, "flowId"), None);
+    assert_eq!(
+        query_value(&location, "environmentId").as_deref(),
+        Some(emu.env.as_str())
+    );
+    let error: Value =
+        serde_json::from_str(&query_value(&location, "error").expect("error")).expect("JSON");
+    assert_pingone_error(&error, "REQUEST_FAILED");
+    assert!(emu.running.flows().is_empty(), "no flow was created");
+    // Once only.
+    let (_, location) = emu.enter("device/tv").await;
+    assert!(query_value(&location, "flowId").is_some(), "{location}");
+
+    let misplaced = FaultRequest::new(
+        Route::Flows,
+        1,
+        Fault::ErrorRedirect {
+            code: "REQUEST_FAILED".to_owned(),
+        },
+    );
+    assert!(matches!(
+        emu.running.add_fault(misplaced),
+        Err(HookError::Invalid(_))
+    ));
+}
+
+#[tokio::test]
+async fn the_next_flow_can_start_where_a_test_needs_it() {
+    let emu = start().await;
+    // As a browser that signed on earlier: at the code, the user attached, the cookie set.
+    let request = NextFlowRequest {
+        status: "DAG_USER_CODE_REQUIRED".to_owned(),
+        signed_on_as: Some("grace".to_owned()),
+    };
+    let _: Value = emu.hook_ok(Method::POST, "next-flow", Some(&request)).await;
+    let browser = browser();
+    let flow = emu.open_flow(&browser, None).await;
+    let (_, body) = emu.get_flow(&browser, &flow).await;
+    assert_eq!(body["status"], "DAG_USER_CODE_REQUIRED");
+    assert_eq!(body["_embedded"]["user"]["username"], "grace");
+    assert!(body["_links"]["session.reset"]["href"].is_string());
+    let (status, _) = emu.get_flow(&emu.http, &flow).await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "the flow is the session's"
+    );
+
+    // Once: the flow after it starts as usual.
+    let other = emu.open_flow(&self::browser(), None).await;
+    assert_eq!(emu.record(&other).status, "USERNAME_PASSWORD_REQUIRED");
+
+    // Any status; a status after sign-on needs a user.
+    emu.running
+        .next_flow(NextFlowRequest {
+            status: "OTP_REQUIRED".to_owned(),
+            signed_on_as: None,
+        })
+        .expect("valid");
+    let otp = emu.open_flow(&self::browser(), None).await;
+    assert_eq!(emu.record(&otp).status, "OTP_REQUIRED");
+    for (status, user) in [
+        ("DAG_USER_CODE_REQUIRED", None),
+        ("otp", None),
+        ("OTP_REQUIRED", Some("nobody")),
+    ] {
+        let request = NextFlowRequest {
+            status: status.to_owned(),
+            signed_on_as: user.map(str::to_owned),
+        };
+        assert!(
+            matches!(emu.running.next_flow(request), Err(HookError::Invalid(_))),
+            "{status} {user:?}"
+        );
+    }
 }

@@ -9,3 +9,5 @@ mod hooks;
 mod oauth;
 mod page;
 mod robustness;
+mod session;
+mod urls;

@@ -78,7 +78,11 @@ async fn the_page_listener_serves_the_page_and_its_config() {
             "authBase": emu.api,
             "environmentId": emu.env,
             "appIdentifier": "tv",
-            "hostedSignOnUrl": format!("{}/{}/signon/", emu.api, emu.env),
+            "hostedSignOnUrl": format!(
+                "{}/{}/signon/",
+                emu.running.apps_url().expect("an apps listener"),
+                emu.env
+            ),
             "followResumeUrl": false,
         })
     );
@@ -356,18 +360,14 @@ async fn explicit_values_win_over_the_page_listener() {
     config.application.login_page_url = Link::Off;
     let emu = start_with(config, false, None).await;
     let (_, location) = emu.enter("device/tv").await;
-    assert!(
-        location.starts_with(&emu.url("signon/?flowId=")),
-        "{location}"
-    );
+    assert!(location.starts_with(&emu.hosted_sign_on("")), "{location}");
 }
 
 #[tokio::test]
 async fn cors_answers_only_the_application_origins_with_credentials() {
     let emu = start_with(fast_config(), true, None).await;
     let page = emu.running.page_url().expect("page url");
-    let browser = browser();
-    let flow = emu.open_flow(&browser, None).await;
+    let (browser, flow) = emu.signed_on_flow().await;
     let url = emu.url(&format!("flows/{flow}"));
 
     let preflight = |origin: &str, headers: &str| {
