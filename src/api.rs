@@ -217,7 +217,9 @@ async fn fetch(url: &str, cookies: bool, post: Option<(&str, String)>) -> Option
 /// file), or a web page where JSON belongs (a host answering every path with index.html), is the
 /// deployment's to fix.
 pub async fn fetch_text(url: &str) -> Result<String, ConfigFailure> {
-    let answer = fetch(url, false, None).await.ok_or(ConfigFailure::Unreachable)?;
+    let answer = fetch(url, false, None)
+        .await
+        .ok_or(ConfigFailure::Unreachable)?;
     match answer.status {
         200..=299 if answer.html => Err(ConfigFailure::Invalid(ConfigError::Html(url.to_owned()))),
         200..=299 => Ok(answer.body),

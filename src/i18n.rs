@@ -7,7 +7,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde::de::{MapAccess, Visitor};
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use crate::json::{Obj, Text, decode};
@@ -57,8 +57,9 @@ struct File {
     messages: Messages,
 }
 
-/// `messages`: keys to texts or to objects of plural forms; anything else is skipped, and so is
-/// markup (a language file is text only).
+/// `messages`: keys to texts or to objects of plural forms, or (as the build ships them) an array
+/// of those in `en.json`'s key order; anything else is skipped, and so is markup (a language file
+/// is text only).
 #[derive(Default)]
 struct Messages(Vec<(String, Message)>);
 
@@ -117,8 +118,19 @@ impl<'de> Deserialize<'de> for Messages {
                 }
                 Ok(messages)
             }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut messages = Vec::new();
+                for key in k::ALL {
+                    match seq.next_element::<Value>()? {
+                        Some(Value(Some(message))) => messages.push(((*key).to_owned(), message)),
+                        Some(Value(None)) => {}
+                        None => break,
+                    }
+                }
+                Ok(messages)
+            }
         }
-        Ok(Messages(d.deserialize_map(V).unwrap_or_default()))
+        Ok(Messages(d.deserialize_any(V).unwrap_or_default()))
     }
 }
 
@@ -311,6 +323,19 @@ mod tests {
         );
         assert_eq!(Catalog::parse(r#"{"name":"no tag"}"#), None);
         assert_eq!(Catalog::parse("<html>"), None);
+    }
+
+    #[test]
+    fn reads_the_shipped_form_in_english_key_order() {
+        let mut items = vec!["\"Eins\"".to_owned(); k::ALL.len()];
+        items[1] = "null".into();
+        let shipped = format!(
+            r#"{{"locale":"de","name":"Deutsch","dir":"ltr","messages":[{}]}}"#,
+            items.join(",")
+        );
+        let c = Catalog::parse(&shipped).expect("a catalog");
+        assert_eq!(c.text(k::ALL[0], &[]), "Eins");
+        assert_eq!(c.missing(k::ALL), vec![k::ALL[1]]);
     }
 
     #[test]

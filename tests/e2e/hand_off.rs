@@ -38,7 +38,9 @@ async fn unsupported_status_hands_off_to_hosted_sign_on_with_the_flow_id() -> Re
     t.pingone
         .force_status(&flow.id, "A_STATUS_NOBODY_HAS_SEEN")?;
     t.page.reload().await?;
-    t.page.expect_heading("One more step to finish signing on").await?;
+    t.page
+        .expect_heading("One more step to finish signing on")
+        .await?;
     t.page.click("Continue on the sign-on page").await?;
     t.page
         .expect_heading("PingOne hosted sign-on (emulated)")

@@ -20,7 +20,7 @@ use anyhow::{Context, Result, bail};
 
 use browser_kit::{Browser, Network};
 
-use crate::project::{self, output, sh};
+use crate::project::{self, output};
 use crate::setup::{self, Tools};
 use act::Conditions;
 
@@ -83,11 +83,7 @@ pub fn run(args: BenchArgs) -> Result<()> {
         "\n== bench: page build (trunk, release) into {}",
         dist.display()
     );
-    sh(tools
-        .command("trunk")
-        .args(["build", "--release", "--dist"])
-        .arg(&dist)
-        .current_dir(&root))?;
+    crate::page::build(&tools, &root, &dist)?;
     let compressing = Instant::now();
     let files = if args.uncompressed {
         println!("== bench: weight (no precompressed siblings: --uncompressed)");

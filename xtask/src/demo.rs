@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::precompress;
 use crate::project::{self, output, sh};
 use crate::setup;
 
@@ -36,11 +35,7 @@ impl Drop for Guard {
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let tools = setup::run()?;
     let root = project::root();
-    sh(tools
-        .command("trunk")
-        .args(["build", "--release"])
-        .current_dir(&root))?;
-    precompress::run(&root.join("dist"))?;
+    crate::page::build(&tools, &root, &root.join("dist"))?;
     sh(tools
         .command("cargo")
         .args(["build", "--quiet", "-p", "emulator", "-p", "device"])

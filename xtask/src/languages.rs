@@ -115,7 +115,8 @@ struct File {
 fn read(path: &Path) -> Result<File> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    let doc = serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
+    let doc =
+        serde_json::from_str(&text).with_context(|| format!("{} is not JSON", path.display()))?;
     Ok(File {
         name: path.display().to_string(),
         doc,
@@ -157,20 +158,31 @@ pub fn brotli_len(bytes: &[u8]) -> Result<usize> {
 }
 
 /// Everything wrong with one language file, each naming the file and the key.
-fn problems(file: &File, tag: &str, english: &Map<String, Value>, cldr: &Cldr) -> Result<Vec<String>> {
+fn problems(
+    file: &File,
+    tag: &str,
+    english: &Map<String, Value>,
+    cldr: &Cldr,
+) -> Result<Vec<String>> {
     let mut out = Vec::new();
     let name = &file.name;
     let own = messages(file)?;
     let field = |k: &str| file.doc.get(k).and_then(Value::as_str);
     if field("locale") != Some(tag) {
-        out.push(format!("{name}: \"locale\" must be \"{tag}\", the file's name"));
+        out.push(format!(
+            "{name}: \"locale\" must be \"{tag}\", the file's name"
+        ));
     }
     if field("name").is_none_or(str::is_empty) {
-        out.push(format!("{name}: \"name\" (the language in its own words) is missing"));
+        out.push(format!(
+            "{name}: \"name\" (the language in its own words) is missing"
+        ));
     }
     match cldr.direction(tag) {
         Some(dir) if field("dir") != Some(dir) => {
-            out.push(format!("{name}: \"dir\" must be \"{dir}\" (CLDR: the script of {tag})"));
+            out.push(format!(
+                "{name}: \"dir\" must be \"{dir}\" (CLDR: the script of {tag})"
+            ));
         }
         None => out.push(format!("{name}: CLDR knows no script for {tag}")),
         _ => {}
@@ -191,7 +203,9 @@ fn problems(file: &File, tag: &str, english: &Map<String, Value>, cldr: &Cldr) -
         out.push(format!("{name}: key {key} is not in en.json"));
     }
     for (key, theirs) in own {
-        let Some(ours) = english.get(key) else { continue };
+        let Some(ours) = english.get(key) else {
+            continue;
+        };
         let texts: Vec<(Option<&str>, &str)> = match (ours, theirs) {
             (Value::String(_), Value::String(t)) => vec![(None, t.as_str())],
             (Value::Object(_), Value::Object(forms)) => {
@@ -207,7 +221,9 @@ fn problems(file: &File, tag: &str, english: &Map<String, Value>, cldr: &Cldr) -
                     .collect()
             }
             (Value::Object(_), _) => {
-                out.push(format!("{name}: key {key} must be an object of plural forms"));
+                out.push(format!(
+                    "{name}: key {key} must be an object of plural forms"
+                ));
                 continue;
             }
             _ => {
@@ -221,14 +237,18 @@ fn problems(file: &File, tag: &str, english: &Map<String, Value>, cldr: &Cldr) -
         };
         for (form, text) in texts {
             let got = placeholders(text);
-            let at = form.map(|f| format!("{key}.{f}")).unwrap_or_else(|| key.clone());
+            let at = form
+                .map(|f| format!("{key}.{f}"))
+                .unwrap_or_else(|| key.clone());
             // A plural form other than "other" may write the number as a word.
             let fine = match form {
                 Some(f) if f != "other" => got.is_subset(&want),
                 _ => got == want,
             };
             if !fine {
-                out.push(format!("{name}: key {at} has placeholders {got:?}; English has {want:?}"));
+                out.push(format!(
+                    "{name}: key {at} has placeholders {got:?}; English has {want:?}"
+                ));
             }
             if text.contains(['<', '>']) {
                 out.push(format!("{name}: key {at} has markup characters"));
@@ -242,7 +262,9 @@ fn problems(file: &File, tag: &str, english: &Map<String, Value>, cldr: &Cldr) -
     }
     let size = brotli_len(serde_json::to_string(&shipped(&file.doc, english))?.as_bytes())?;
     if size > MAX_SHIPPED_BROTLI {
-        out.push(format!("{name}: {size} bytes brotli as shipped, over {MAX_SHIPPED_BROTLI}"));
+        out.push(format!(
+            "{name}: {size} bytes brotli as shipped, over {MAX_SHIPPED_BROTLI}"
+        ));
     }
     Ok(out)
 }
@@ -280,12 +302,18 @@ pub fn check(dir: &Path, cldr: &Cldr) -> Result<Vec<Checked>> {
         let file = read(&path)?;
         all.extend(problems(&file, &tag, english, cldr)?);
         checked.push(Checked {
-            shipped_brotli: brotli_len(serde_json::to_string(&shipped(&file.doc, english))?.as_bytes())?,
+            shipped_brotli: brotli_len(
+                serde_json::to_string(&shipped(&file.doc, english))?.as_bytes(),
+            )?,
             tag,
         });
     }
     if !all.is_empty() {
-        bail!("{} problem(s) in the language files:\n  {}", all.len(), all.join("\n  "));
+        bail!(
+            "{} problem(s) in the language files:\n  {}",
+            all.len(),
+            all.join("\n  ")
+        );
     }
     Ok(checked)
 }
@@ -300,8 +328,11 @@ pub fn compile(dir: &Path, out: &Path) -> Result<()> {
     for (tag, path) in files(dir)? {
         let file = read(&path)?;
         let target = out.join(format!("{tag}.json"));
-        std::fs::write(&target, serde_json::to_string(&shipped(&file.doc, english))?)
-            .with_context(|| format!("writing {}", target.display()))?;
+        std::fs::write(
+            &target,
+            serde_json::to_string(&shipped(&file.doc, english))?,
+        )
+        .with_context(|| format!("writing {}", target.display()))?;
         if let Some(name) = file.doc.get("name").and_then(Value::as_str) {
             index.insert(tag, name.to_owned());
         }
@@ -332,7 +363,7 @@ pub fn pseudo(english: &Value, tag: &str) -> Value {
             letters += 1;
             out.push(if rtl { c } else { accent(c) });
             // Every fifth letter doubled, and a filler per word, make text ~40 % longer.
-            if !rtl && letters % 5 == 0 {
+            if !rtl && letters.is_multiple_of(5) {
                 out.push(accent(c));
             }
         }
@@ -366,6 +397,38 @@ pub fn pseudo(english: &Value, tag: &str) -> Value {
         "dir": if rtl { "rtl" } else { "ltr" },
         "messages": messages,
     })
+}
+
+/// A copy of `dist` for the end-to-end suite, with the pseudo-locales added (they never ship).
+pub fn test_dist(root: &Path, dist: &Path, out: &Path) -> Result<()> {
+    if out.exists() {
+        std::fs::remove_dir_all(out).with_context(|| format!("removing {}", out.display()))?;
+    }
+    copy_dir(dist, out)?;
+    let english_file = read(&root.join("i18n/en.json"))?;
+    let english = messages(&english_file)?;
+    for tag in ["en-XA", "ar-XB"] {
+        let target = out.join("i18n").join(format!("{tag}.json"));
+        let file = pseudo(&english_file.doc, tag);
+        std::fs::write(&target, serde_json::to_string(&shipped(&file, english))?)
+            .with_context(|| format!("writing {}", target.display()))?;
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let path = entry?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            std::fs::copy(&path, &target)
+                .with_context(|| format!("copying {} to {}", path.display(), target.display()))?;
+        }
+    }
+    Ok(())
 }
 
 fn accent(c: char) -> char {
@@ -425,9 +488,14 @@ mod tests {
             r#"{"locale":"ru","name":"Русский","dir":"ltr","messages":{"a":"Привет {name}","b":"Да",
                 "n":{"one":"{count} попытка","few":"{count} попытки","many":"{count} попыток","other":"{count} попытки"}}}"#,
         );
-        assert_eq!(problems(&good, "ru", &english(), &cldr).expect("checked"), Vec::<String>::new());
+        assert_eq!(
+            problems(&good, "ru", &english(), &cldr).expect("checked"),
+            Vec::<String>::new()
+        );
         let wrong_way = file(r#"{"locale":"ar","name":"العربية","dir":"ltr","messages":{}}"#);
-        let found = problems(&wrong_way, "ar", &english(), &cldr).expect("checked").join("\n");
+        let found = problems(&wrong_way, "ar", &english(), &cldr)
+            .expect("checked")
+            .join("\n");
         assert!(found.contains("\"dir\" must be \"rtl\""), "{found}");
     }
 
@@ -436,13 +504,24 @@ mod tests {
         let Some(cldr) = cldr() else {
             return;
         };
-        for (tag, dir) in [("ar", "rtl"), ("he", "rtl"), ("fa", "rtl"), ("ur", "rtl"), ("ja", "ltr"), ("zh-Hant", "ltr"), ("sr", "ltr")] {
+        for (tag, dir) in [
+            ("ar", "rtl"),
+            ("he", "rtl"),
+            ("fa", "rtl"),
+            ("ur", "rtl"),
+            ("ja", "ltr"),
+            ("zh-Hant", "ltr"),
+            ("sr", "ltr"),
+        ] {
             assert_eq!(cldr.direction(tag), Some(dir), "{tag}");
         }
         let arabic = cldr.plural_categories("ar").expect("ar");
         assert_eq!(arabic.len(), 6);
         assert!(cldr.plural_categories("pt-PT").is_some());
-        assert!(cldr.plural_categories("es-419").is_some(), "falls back to es");
+        assert!(
+            cldr.plural_categories("es-419").is_some(),
+            "falls back to es"
+        );
     }
 
     #[test]
@@ -465,6 +544,11 @@ mod tests {
         assert!(a.chars().count() as f64 >= 1.3 * 38.0, "{a}");
         let xb = pseudo(&en, "ar-XB");
         assert_eq!(xb["dir"], "rtl");
-        assert!(xb["messages"]["n"]["other"].as_str().expect("text").contains("{count}"));
+        assert!(
+            xb["messages"]["n"]["other"]
+                .as_str()
+                .expect("text")
+                .contains("{count}")
+        );
     }
 }

@@ -15,6 +15,10 @@ const TRUNK_VERSION: &str = "0.21.14";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// axe-core, the accessibility checker the end-to-end suite injects into every screen.
 const AXE_CORE_VERSION: &str = "4.14.1";
+/// esbuild, which minifies the page's JavaScript (Trunk's minifier cannot read wasm-bindgen's glue).
+const ESBUILD_VERSION: &str = "0.28.2";
+/// CLDR's core data (plural rules, likely scripts, script directions) for the language checks.
+const CLDR_CORE_VERSION: &str = "48.2.0";
 
 /// The installed tools, and how to run them.
 pub struct Tools {
@@ -25,6 +29,10 @@ pub struct Tools {
     pub chromium: PathBuf,
     /// axe-core's browser bundle.
     pub axe_core_js: PathBuf,
+    /// esbuild.
+    pub esbuild: PathBuf,
+    /// The `cldr-core` package folder.
+    pub cldr: PathBuf,
     /// nginx and Caddy, for the hosting recipes' tests.
     pub nginx: PathBuf,
     pub caddy: PathBuf,
@@ -110,6 +118,8 @@ pub fn run() -> Result<Tools> {
         chromedriver: PathBuf::from("/usr/bin/chromedriver"),
         chromium: PathBuf::from("/usr/bin/chromium"),
         axe_core_js: project::tools_dir().join("axe/node_modules/axe-core/axe.min.js"),
+        esbuild: project::tools_dir().join("esbuild/node_modules/.bin/esbuild"),
+        cldr: project::tools_dir().join("cldr/node_modules/cldr-core"),
         nginx: PathBuf::from("/usr/sbin/nginx"),
         caddy: PathBuf::from("/usr/bin/caddy"),
     };
@@ -138,6 +148,8 @@ pub fn run() -> Result<Tools> {
     )?;
     wasm_opt(&tools, &pins.wasm_opt, &binaryen_bin)?;
     axe_core(&tools)?;
+    esbuild(&tools)?;
+    npm_package(&tools, "cldr", "cldr-core", CLDR_CORE_VERSION)?;
     browser(&tools)?;
     web_servers(&tools)?;
     println!("== setup: all tools present");
@@ -240,6 +252,47 @@ fn axe_core(tools: &Tools) -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// esbuild from npm into `.tools/esbuild`, checked by asking it its version.
+fn esbuild(tools: &Tools) -> Result<()> {
+    let found = output(Command::new(&tools.esbuild).arg("--version"));
+    if found.as_deref() == Some(ESBUILD_VERSION) {
+        println!("ok   esbuild {ESBUILD_VERSION}");
+        return Ok(());
+    }
+    println!(
+        "need esbuild {ESBUILD_VERSION} (found: {})",
+        found.as_deref().unwrap_or("nothing")
+    );
+    npm_install(tools, "esbuild", &format!("esbuild@{ESBUILD_VERSION}"))?;
+    let found = output(Command::new(&tools.esbuild).arg("--version"));
+    if found.as_deref() != Some(ESBUILD_VERSION) {
+        bail!("installed esbuild {ESBUILD_VERSION}, but it says {found:?}");
+    }
+    Ok(())
+}
+
+/// A data package from npm into `.tools/FOLDER`, checked by its `package.json` version.
+fn npm_package(tools: &Tools, folder: &str, package: &str, version: &str) -> Result<()> {
+    let manifest = project::tools_dir()
+        .join(folder)
+        .join("node_modules")
+        .join(package)
+        .join("package.json");
+    let installed = std::fs::read_to_string(&manifest)
+        .ok()
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .and_then(|v| v["version"].as_str().map(str::to_owned));
+    if installed.as_deref() == Some(version) {
+        println!("ok   {package} {version}");
+        return Ok(());
+    }
+    println!(
+        "need {package} {version} (found: {})",
+        installed.as_deref().unwrap_or("nothing")
+    );
+    npm_install(tools, folder, &format!("{package}@{version}"))
 }
 
 /// `npm install PACKAGE` into `.tools/FOLDER` (installing Node.js and npm first if need be).

@@ -20,8 +20,24 @@ pub struct FileSize {
     pub brotli: u64,
 }
 
-/// Every file under `dist`, sorted by name; precompressed siblings (`.br`, `.gz`) are skipped.
+/// What a phone downloads, sorted by name: every file under `dist` except the languages, of
+/// which a phone downloads one (so the largest counts), and precompressed siblings (`.br`, `.gz`).
 pub fn measure(dist: &Path) -> Result<Vec<FileSize>> {
+    let all = measure_all(dist)?;
+    let is_language = |f: &FileSize| f.name.starts_with("i18n/") && f.name != "i18n/index.json";
+    let largest = all
+        .iter()
+        .filter(|f| is_language(f))
+        .max_by_key(|f| f.brotli)
+        .map(|f| f.name.clone());
+    Ok(all
+        .into_iter()
+        .filter(|f| !is_language(f) || Some(&f.name) == largest.as_ref())
+        .collect())
+}
+
+/// Every file under `dist`, sorted by name; precompressed siblings (`.br`, `.gz`) are skipped.
+pub fn measure_all(dist: &Path) -> Result<Vec<FileSize>> {
     let mut files = Vec::new();
     precompress::walk(dist, &mut files)?;
     files.sort();
