@@ -1,18 +1,191 @@
-// Starts the page from an external module instead of Trunk's inline loader, so the CSP needs no
-// 'unsafe-inline'. It loads the wasm-bindgen glue and the WebAssembly through the preload links
-// Trunk writes into index.html, with their integrity hashes.
-const glue = document.querySelector('link[rel="modulepreload"]'); // the first is the glue
-const wasm = document.querySelector('link[rel="preload"][type="application/wasm"]');
+// Starts the page. An external module (no inline script, so the CSP needs no 'unsafe-inline'), it
+// begins, as soon as the HTML is parsed, every request the first screen needs — config.json, the
+// person's language, and the flow itself when PingOne sent the browser back with a flowId — and
+// leaves them as promises on `window.devicePage`, so the WebAssembly picks them up instead of
+// asking again. On /device opened by hand it shows the code field before the WebAssembly
+// arrives. Then it loads the wasm-bindgen glue and the WebAssembly through the integrity-checked
+// preload links Trunk writes into index.html.
+
+performance.mark('device:boot');
+
+const query = new URLSearchParams(location.search);
+const configLink = document.getElementById('device-config');
+const asset = (path) => new URL(path, configLink.href).href;
+const LANGUAGE_KEY = 'pingone-device.lang';
+// Tags people's browsers send that name a language this page ships under another tag.
+const ALIASES = {
+  iw: 'he', in: 'id', no: 'nb', nn: 'nb', tl: 'fil', zh: 'zh-Hans',
+  'zh-CN': 'zh-Hans', 'zh-SG': 'zh-Hans', 'zh-TW': 'zh-Hant', 'zh-HK': 'zh-Hant', 'zh-MO': 'zh-Hant',
+  pt: 'pt-BR',
+};
+const TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
+// Filled in by the release build (`cargo xtask build`, xtask/src/page.rs): the languages the
+// build ships, and the modules loaded only when the configuration asks for them, by name, as
+// [url, integrity]. An operator's own language files are listed in config.json locales.enabled.
+const LANGUAGES = ['en'];
+const LAZY = {};
+// The messages this module shows itself. They come first in i18n/en.json, in this order, so the
+// shipped files (messages as an array in en.json's order) hold them at these indexes; the
+// language check in `cargo xtask test` keeps the two lists equal.
+export const OWN_MESSAGES = ['page.title', 'page.loading', 'page.startFailed', 'code.title', 'code.label', 'code.hint', 'action.continue', 'code.warning'];
+
+// The language for the page, first match wins: `asked` (?lang=, kept for the tab across
+// PingOne's redirect), the operator's `force`, the browser's languages (exact tag, alias,
+// language-script, Latin-American Spanish, language), the operator's `fallback`, English.
+export function choose({ asked, force, browser, fallback, available }) {
+  const has = (tag) => (tag && available.includes(tag) ? tag : null);
+  const match = (raw) => {
+    if (!raw || !TAG.test(raw)) return null;
+    const parts = raw.split('-');
+    const language = parts[0].toLowerCase();
+    const rest = parts.slice(1).map((p) => (p.length === 4 ? p[0].toUpperCase() + p.slice(1).toLowerCase() : p.toUpperCase()));
+    const tag = [language, ...rest].join('-');
+    const script = rest.find((p) => p.length === 4);
+    const region = rest.find((p) => p.length === 2 || /^\d{3}$/.test(p));
+    const latam = language === 'es' && region && region !== 'ES' ? 'es-419' : null;
+    return has(tag) || has(ALIASES[tag]) || has(script && `${language}-${script}`) || has(latam) ||
+      has(ALIASES[language]) || has(language);
+  };
+  return match(asked) || match(force) || browser.map(match).find(Boolean) || match(fallback) ||
+    (available.includes('en') ? 'en' : available[0]);
+}
+
+function storage() {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return null; // storage refused (a sandboxed frame): the page works without remembering.
+  }
+}
+
+function askedLanguage() {
+  const lang = query.get('lang');
+  if (lang && TAG.test(lang)) {
+    storage()?.setItem(LANGUAGE_KEY, lang);
+    return lang;
+  }
+  return storage()?.getItem(LANGUAGE_KEY) ?? null;
+}
+
+// A file's text, or a rejection carrying what the page needs to say why.
+async function text(url, init) {
+  const response = await fetch(url, init);
+  const type = response.headers.get('content-type') ?? '';
+  return {
+    status: response.status,
+    html: type.includes('html'),
+    retryAfter: response.headers.get('retry-after'),
+    body: await response.text(),
+  };
+}
+
+function parse(answer) {
+  try {
+    return answer.status === 200 && !answer.html ? JSON.parse(answer.body) : null;
+  } catch {
+    return null;
+  }
+}
+
+// The same URL the page builds for the first read of the flow (src/config.rs, src/api.rs); the
+// page uses this answer only if it asked for exactly this URL.
+function flowUrl(config, flowId) {
+  const authBase = typeof config?.authBase === 'string' ? config.authBase.trim().replace(/\/+$/, '') : '';
+  if (!/^https?:\/\/[^/\s]+$/.test(authBase) || !/^[A-Za-z0-9_-]{1,128}$/.test(flowId)) return null;
+  const env = typeof config.environmentId === 'string' ? config.environmentId.trim() : '';
+  const regional = /^https:\/\/auth\.pingone\.[a-z.]+$/.test(authBase);
+  const custom = config.customDomain === true || (config.customDomain !== false && !regional && !env);
+  return `${custom ? authBase : `${authBase}/${env}`}/flows/${flowId}`;
+}
+
+// A module the release build hashed into assets/, checked against its integrity hash like every
+// other script of the page; `null` when this build has none by that name.
+export async function lazy(name) {
+  const [file, integrity] = LAZY[name] ?? [];
+  if (!file) return null;
+  const url = new URL(file, import.meta.url).href;
+  const preload = Object.assign(document.createElement('link'), { rel: 'modulepreload', href: url, integrity });
+  document.head.append(preload);
+  return import(url);
+}
+
+const config = text(configLink.href);
+const settings = config.then(parse, () => null);
+const language = settings.then(async (settings) => {
+  const locales = settings?.locales ?? {};
+  const enabled = Array.isArray(locales.enabled) ? locales.enabled.filter((t) => TAG.test(t)) : null;
+  const tag = choose({
+    asked: askedLanguage(),
+    force: locales.force,
+    browser: [...(navigator.languages ?? [navigator.language])],
+    fallback: locales.default,
+    available: enabled ?? LANGUAGES,
+  });
+  const answer = await text(asset(`i18n/${tag}.json`));
+  return answer.status === 200 ? answer.body : Promise.reject(new Error(`i18n/${tag}.json: ${answer.status}`));
+});
+const flowId = query.get('flowId');
+const flow = flowId
+  ? config.then((answer) => {
+      const url = flowUrl(parse(answer), flowId);
+      return url && text(url, { credentials: 'include' }).then((a) => ({ url, ...a }));
+    })
+  : null;
+window.devicePage = { config, language, flow, lazy };
+
+// One of OWN_MESSAGES from a language file, in either form (keyed, or as shipped); a plural
+// message in its form for 8, the code's length.
+function message(file, key) {
+  const m = Array.isArray(file.messages) ? file.messages[OWN_MESSAGES.indexOf(key)] : file.messages?.[key];
+  const form = typeof m === 'string' ? m : (m?.[new Intl.PluralRules(file.locale).select(8)] ?? m?.other ?? '');
+  return form.replace('{count}', '8').replace('{example}', 'GKHF-JQBC');
+}
+
+const words = language.then((body) => JSON.parse(body));
+words.then((file) => {
+  document.documentElement.lang = file.locale;
+  document.documentElement.dir = file.dir === 'rtl' ? 'rtl' : 'ltr';
+  document.title = message(file, 'page.title');
+  const status = document.getElementById('boot');
+  if (status && status.dataset.failed !== 'true') status.textContent = message(file, 'page.loading');
+}).catch(() => {}); // no language file: the page itself says so once it starts
+
+// On /device opened by hand, the code field is usable before the WebAssembly arrives: index.html
+// carries it, hidden; its words come from the language file. What is typed, where the caret is,
+// focus and a pressed Enter are taken over by the page when it mounts.
+const typed = !flowId && !query.has('error') && ![...query.keys()].some((k) => k.toLowerCase() === 'user_code');
+const pre = document.getElementById('pre');
+if (typed && pre) {
+  pre.querySelector('form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    pre.dataset.submitted = 'true';
+  });
+  words.then((file) => {
+    for (const element of pre.querySelectorAll('[data-t]')) element.textContent = message(file, element.dataset.t);
+    if (!pre.isConnected) return; // the page mounted first
+    document.getElementById('boot')?.remove();
+    pre.hidden = false;
+    if (!performance.getEntriesByName('device:actionable').length) performance.mark('device:actionable');
+  }).catch(() => {});
+}
 
 async function boot() {
+  const glue = document.querySelector('link[rel="modulepreload"]');
+  const wasm = document.querySelector('link[rel="preload"][type="application/wasm"]');
   const bindings = await import(glue.href);
   // Same integrity as the preload: the preloaded bytes are reused, and checked.
   await bindings.default({ module_or_path: fetch(wasm.href, { integrity: wasm.integrity }) });
+  performance.mark('device:wasm');
 }
 
-boot().catch((error) => {
-  // A blocked or altered file: say so rather than "Loading…" forever.
-  const status = document.getElementById('boot');
-  if (status) status.textContent = 'This page could not start. Reload it to try again.';
+boot().catch(async (error) => {
+  // A blocked or altered file: say so rather than "Loading…" forever, in the person's language
+  // when it arrived.
   console.error('device page: could not start', error);
+  const status = document.getElementById('boot');
+  if (!status) return;
+  status.dataset.failed = 'true';
+  status.textContent = await words
+    .then((file) => message(file, 'page.startFailed'))
+    .catch(() => 'This page could not start. Reload it to try again.');
 });

@@ -158,23 +158,28 @@ pub async fn call(url: Option<String>, call: &Call) -> Result<Flow, Failure> {
         Call::Read => fetch(&url, true, None).await,
         Call::Act(step) => fetch(&url, true, Some((step.media_type(), step.body()))).await,
     };
-    let answer = sent.ok_or(ApiError::Network)?;
+    read_flow(sent.ok_or(ApiError::Network)?)
+}
+
+/// A flow call's answer, the status checked before the body is decoded.
+pub fn read_flow(answer: Answer) -> Result<Flow, Failure> {
     if !(200..300).contains(&answer.status) {
-        return Err(Failure::from_response(
-            answer.status,
-            &answer.body,
-            answer.retry_after,
-        ));
+        let failure = Failure::from_response(answer.status, &answer.body, answer.retry_after);
+        return Err(failure);
     }
     Ok(Flow::parse(&answer.body).map_err(|_| ApiError::BadResponse)?)
 }
 
 /// What came back: the status, the body, and the headers the page reads.
-struct Answer {
-    status: u16,
-    body: String,
-    retry_after: Option<u32>,
-    html: bool,
+pub struct Answer {
+    /// The HTTP status.
+    pub status: u16,
+    /// The body.
+    pub body: String,
+    /// `Retry-After`, in seconds.
+    pub retry_after: Option<u32>,
+    /// The body is a web page.
+    pub html: bool,
 }
 
 /// One request with the browser's `fetch`: a GET, or a POST of `(media type, body)`; with
@@ -220,6 +225,11 @@ pub async fn fetch_text(url: &str) -> Result<String, ConfigFailure> {
     let answer = fetch(url, false, None)
         .await
         .ok_or(ConfigFailure::Unreachable)?;
+    fetch_text_from(url, answer)
+}
+
+/// The text of a file's answer, or why the page cannot use it (see [`fetch_text`]).
+pub fn fetch_text_from(url: &str, answer: Answer) -> Result<String, ConfigFailure> {
     match answer.status {
         200..=299 if answer.html => Err(ConfigFailure::Invalid(ConfigError::Html(url.to_owned()))),
         200..=299 => Ok(answer.body),

@@ -12,8 +12,8 @@ use crate::config::Config;
 use crate::error::{ApiError, support_id_of_redirect};
 use crate::i18n::{self, Catalog};
 use crate::i18n::{k, t, tf};
-use crate::machine::{Command, Context, Event, Links, Next, Said, State, Told, told};
-use crate::pages::{CodeScreen, Consent, SignOn};
+use crate::machine::{self, Command, Context, Event, Links, Next, Said, State, Told, told};
+use crate::pages::{Carried, CodeScreen, Consent, SignOn};
 use crate::query::{Query, is_device_path};
 use crate::screen::Screen;
 use crate::text;
@@ -33,13 +33,15 @@ pub async fn start() {
         None
     };
     let texts = load_language().await;
-    browser::remove_placeholder();
+    // Taken and mounted in one go, so the browser never paints between the two.
+    let carried = browser::take_placeholders();
     if !texts {
         leptos::mount::mount_to_body(NoTexts);
         return;
     }
     browser::show_language(&i18n::current(), &t(k::PAGE_TITLE));
-    leptos::mount::mount_to_body(move || view! { <App config query /> });
+    leptos::mount::mount_to_body(move || view! { <App config query carried /> });
+    browser::mark("device:mounted");
 }
 
 async fn load_config(environment_id: Option<&str>) -> Result<Config, ConfigFailure> {
@@ -97,9 +99,12 @@ pub fn App(
     config: Option<Result<Config, ConfigFailure>>,
     /// What the address bar brought.
     query: Query,
+    /// What was typed in `index.html`'s code field before the page started, and how.
+    #[prop(default = None)]
+    carried: Option<(String, Carried)>,
 ) -> impl IntoView {
     let body = match config {
-        Some(Ok(config)) => view! { <Device config query /> }.into_any(),
+        Some(Ok(config)) => view! { <Device config query carried /> }.into_any(),
         Some(Err(ConfigFailure::Invalid(problem))) => {
             let (key, args) = problem.message();
             let args: Vec<(&str, &str)> = args.iter().map(|(n, v)| (*n, v.as_str())).collect();
@@ -134,6 +139,9 @@ pub fn Device(
     config: Config,
     /// What the address bar brought.
     query: Query,
+    /// What was typed in `index.html`'s code field before the page started, and how.
+    #[prop(default = None)]
+    carried: Option<(String, Carried)>,
 ) -> impl IntoView {
     let from_link = query
         .user_code
@@ -167,7 +175,15 @@ pub fn Device(
         Some(flow_id) => view! { <FlowSteps config flow_id remembered /> }.into_any(),
         None => {
             let linked = matches!(from_link, Some(Remembered::Linked(_)));
-            view! { <Start config remembered linked /> }.into_any()
+            let (remembered, carried) = match carried {
+                // Something typed before the page started wins over a code kept from before.
+                Some((text, carried)) if !text.is_empty() => {
+                    (Some(Remembered::Typed(text)), Some(carried))
+                }
+                Some((_, carried)) => (remembered, Some(carried)),
+                None => (remembered, None),
+            };
+            view! { <Start config remembered linked carried /> }.into_any()
         }
     }
 }
@@ -175,7 +191,12 @@ pub fn Device(
 /// Before PingOne: a code from the link goes straight to PingOne's device endpoint; otherwise the
 /// code field comes first.
 #[component]
-fn Start(config: Config, remembered: Option<Remembered>, linked: bool) -> impl IntoView {
+fn Start(
+    config: Config,
+    remembered: Option<Remembered>,
+    linked: bool,
+    carried: Option<Carried>,
+) -> impl IntoView {
     let leaving = RwSignal::new(false);
     let go = move |code: &Remembered, replace: bool| {
         if let Some(user_code) = code.code() {
@@ -190,32 +211,35 @@ fn Start(config: Config, remembered: Option<Remembered>, linked: bool) -> impl I
             .into_any();
     }
     browser::mark_actionable();
+    browser::announce("device:step", "code");
     view! {
         <CodeScreen
             remembered
             busy=leaving
             problem=Signal::stored(None)
+            carried
             on_code=Callback::new(move |code: Remembered| go(&code, false))
         />
     }
     .into_any()
 }
 
-/// The flow's state machine in the page: its state, and the action that makes its calls.
+/// The flow's state machine in the page: its state, and what its calls need.
 #[derive(Clone, Copy)]
 struct Machine {
     state: RwSignal<State>,
-    calls: StoredValue<Option<Calls>>,
+    /// The page's surroundings, the configuration and the flow id.
+    env: StoredValue<(Context, Config, String)>,
 }
 
-/// The action behind every call: a URL (none when the flow id is not one) and what to send.
-type Calls = Action<(Option<String>, Call), ()>;
-
 impl Machine {
-    /// Feeds one event to the machine and carries out what it answers.
-    fn feed(self, event: Event, ctx: &Context, config: &Config, flow_id: &str) {
+    /// Feeds one event to the machine and carries out what it answers. A call runs as a task of
+    /// its own whose answer comes back here; the machine, not the task, keeps one call at a time.
+    fn feed(self, event: Event) {
         let Some(commands) = self.state.try_update(|s| {
-            let (next, commands) = std::mem::take(s).apply(event, ctx);
+            let (next, commands) = self
+                .env
+                .with_value(|(ctx, _, _)| std::mem::take(s).apply(event, ctx));
             *s = next;
             commands
         }) else {
@@ -224,12 +248,23 @@ impl Machine {
         for command in commands {
             match command {
                 Command::Send(call) => {
-                    let url = self
-                        .state
-                        .with_untracked(|s| api::url_for(config, flow_id, s.flow.as_ref(), &call));
-                    if let Some(calls) = self.calls.get_value() {
-                        calls.dispatch((url, call));
-                    }
+                    let url = self.env.with_value(|(_, config, flow_id)| {
+                        self.state.with_untracked(|s| {
+                            api::url_for(config, flow_id, s.flow.as_ref(), &call)
+                        })
+                    });
+                    leptos::task::spawn_local(async move {
+                        // The first read may already have been made by boot.js.
+                        let early = match call {
+                            Call::Read => boot::flow(url.as_deref()).await,
+                            Call::Act(_) => None,
+                        };
+                        let answer = match early {
+                            Some(answer) => api::read_flow(answer),
+                            None => api::call(url, &call).await,
+                        };
+                        self.feed(Event::Answer(answer));
+                    });
                 }
                 Command::Remember(code) => browser::remember(&code),
                 Command::Forget => browser::forget(),
@@ -250,23 +285,22 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
     };
     let machine = Machine {
         state: RwSignal::new(State::new(remembered)),
-        calls: StoredValue::new(None),
+        env: StoredValue::new((ctx, config.clone(), flow_id.clone())),
     };
-    let on_event = {
-        let (config, flow_id) = (config.clone(), flow_id.clone());
-        Callback::new(move |event: Event| machine.feed(event, &ctx, &config, &flow_id))
-    };
-    // The action makes the calls; its future hands each answer back to the machine.
-    machine.calls.set_value(Some(Action::new_local(
-        move |(url, call): &(Option<String>, Call)| {
-            let (url, call) = (url.clone(), call.clone());
-            async move { on_event.run(Event::Answer(api::call(url, &call).await)) }
-        },
-    )));
+    let on_event = Callback::new(move |event: Event| machine.feed(event));
     on_event.run(Event::Open);
 
     let state = machine.state;
     let screen = Memo::new(move |_| state.with(State::screen));
+    // Whoever embeds the page learns each step, and how the flow ended.
+    Effect::new(move |_| {
+        let linked = state.with_untracked(|s| matches!(s.remembered, Some(Remembered::Linked(_))));
+        let (step, result) = machine::announced(&screen.get(), linked);
+        browser::announce("device:step", step);
+        if let Some(result) = result {
+            browser::announce("device:result", result);
+        }
+    });
     let busy = Signal::derive(move || state.with(|s| s.busy || s.waiting));
     let problem = Signal::derive(move || state.with(|s| s.problem.clone()));
     let support_id = move || state.with(|s| s.problem.as_ref().and(s.support_id.clone()));

@@ -6,24 +6,56 @@
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
-use crate::api::{ConfigFailure, fetch_text};
+use crate::api::{Answer, ConfigFailure, fetch_text, fetch_text_from};
 use crate::browser;
 
-/// The promise `boot.js` left under `name`, awaited; `None` when there is none or it failed.
+/// The promise `boot.js` left under `name`, awaited and taken (a second call gets nothing);
+/// `None` when there is none or it failed.
 async fn started(name: &str) -> Option<JsValue> {
     let boot = js_sys::Reflect::get(&leptos::prelude::window(), &"devicePage".into()).ok()?;
     let promise = js_sys::Reflect::get(&boot, &name.into())
         .ok()?
         .dyn_into::<js_sys::Promise>()
         .ok()?;
+    let _ = js_sys::Reflect::set(&boot, &name.into(), &JsValue::NULL);
     JsFuture::from(promise).await.ok()
+}
+
+fn field(object: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(object, &name.into()).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The first read of the flow, which `boot.js` started as soon as it had the configuration: used
+/// only when it went to exactly `url`, the URL the page itself would read.
+pub async fn flow(url: Option<&str>) -> Option<Answer> {
+    let answer = started("flow").await?;
+    if field(&answer, "url").as_string().as_deref() != url {
+        return None;
+    }
+    Some(Answer {
+        status: field(&answer, "status").as_f64()? as u16,
+        body: field(&answer, "body").as_string().unwrap_or_default(),
+        retry_after: field(&answer, "retryAfter")
+            .as_string()
+            .and_then(|s| s.trim().parse().ok()),
+        html: field(&answer, "html").as_bool().unwrap_or(false),
+    })
 }
 
 /// `config.json`'s text.
 pub async fn config() -> Result<String, ConfigFailure> {
-    match started("config").await.and_then(|v| v.as_string()) {
-        Some(text) => Ok(text),
-        None => fetch_text(&browser::config_url()).await,
+    let url = browser::config_url();
+    match started("config").await {
+        Some(answer) => fetch_text_from(
+            &url,
+            Answer {
+                status: field(&answer, "status").as_f64().unwrap_or(0.0) as u16,
+                body: field(&answer, "body").as_string().unwrap_or_default(),
+                retry_after: None,
+                html: field(&answer, "html").as_bool().unwrap_or(false),
+            },
+        ),
+        None => fetch_text(&url).await,
     }
 }
 

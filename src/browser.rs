@@ -4,6 +4,9 @@
 
 use leptos::prelude::{document, window};
 
+use wasm_bindgen::JsCast;
+
+use crate::pages::Carried;
 use crate::query::Query;
 use crate::user_code::Remembered;
 
@@ -134,9 +137,56 @@ pub fn forget_user_code() {
     }
 }
 
-/// Removes the "Loading…" placeholder `index.html` shows until the page mounts.
-pub fn remove_placeholder() {
+/// Removes what `index.html` shows until the page mounts: the "Loading…" line, and the code field
+/// shown before the page started, returning what the person typed there and how (when it was
+/// shown).
+pub fn take_placeholders() -> Option<(String, Carried)> {
     if let Some(boot) = document().get_element_by_id("boot") {
         boot.remove();
+    }
+    let pre = document().get_element_by_id("pre")?;
+    let shown = !pre.has_attribute("hidden");
+    let submitted = pre.get_attribute("data-submitted").is_some();
+    let input = document()
+        .get_element_by_id("user-code")
+        .and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok());
+    // Read before removing: a removed field has no focus.
+    let taken = input.filter(|_| shown).map(|input| {
+        let focused = document()
+            .active_element()
+            .is_some_and(|a| a.id() == "user-code");
+        let carried = Carried {
+            selection: (
+                input.selection_start().ok().flatten().unwrap_or(0),
+                input.selection_end().ok().flatten().unwrap_or(0),
+            ),
+            focused,
+            submitted,
+        };
+        (input.value(), carried)
+    });
+    pre.remove();
+    taken
+}
+
+/// Sets a performance mark (what `cargo xtask bench` reads).
+pub fn mark(name: &str) {
+    if let Some(perf) = window().performance() {
+        let _ = perf.mark(name);
+    }
+}
+
+/// Tells whoever listens on the window (the portal module, `public/lazy/frame.js`) what the person
+/// now sees: `device:step` with the step's name, `device:result` with how the flow ended. Names
+/// only: never a code, a flow id, a username or a token. The last of each also stays on `<html>`
+/// (`data-device-step`, `data-device-result`) for a listener that arrives late.
+pub fn announce(event: &str, name: &str) {
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute(&format!("data-{}", event.replace(':', "-")), name);
+    }
+    let init = web_sys::CustomEventInit::new();
+    init.set_detail(&name.into());
+    if let Ok(event) = web_sys::CustomEvent::new_with_event_init_dict(event, &init) {
+        let _ = window().dispatch_event(&event);
     }
 }

@@ -190,6 +190,24 @@ impl State {
     }
 }
 
+/// The step and result names the page announces for a screen (`device:step`, `device:result`):
+/// the portal protocol's vocabulary. `linked`: the code screen is confirming a code from the link.
+pub fn announced(screen: &Screen, linked: bool) -> (&'static str, Option<&'static str>) {
+    match screen {
+        Screen::Loading => ("loading", None),
+        Screen::SignOn => ("sign-on", None),
+        Screen::Code if linked => ("confirm-code", None),
+        Screen::Code => ("code", None),
+        Screen::Consent => ("consent", None),
+        Screen::HandOff(_) => ("hand-off", None),
+        Screen::LoadFailed(_) => ("problem", None),
+        Screen::End(End::Connected) => ("done", Some("connected")),
+        Screen::End(End::Refused) => ("done", Some("refused")),
+        Screen::End(End::CodeExpired | End::FlowExpired) => ("problem", Some("expired")),
+        Screen::End(_) => ("problem", Some("failed")),
+    }
+}
+
 /// What a telling screen offers next.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Next {
@@ -612,6 +630,37 @@ mod tests {
         );
         assert_eq!(state.screen(), Screen::Code);
         assert_eq!(state.flow.map(|f| f.status), Some(Status::UserCodeRequired));
+    }
+
+    #[test]
+    fn every_screen_has_a_step_name_and_every_end_a_result() {
+        assert_eq!(announced(&Screen::Code, true), ("confirm-code", None));
+        assert_eq!(announced(&Screen::Code, false), ("code", None));
+        assert_eq!(
+            announced(&Screen::End(End::Connected), false),
+            ("done", Some("connected"))
+        );
+        assert_eq!(
+            announced(&Screen::End(End::Refused), false),
+            ("done", Some("refused"))
+        );
+        for end in [
+            End::Failed,
+            End::CodeUsed,
+            End::TooManyAttempts,
+            End::NotSignedIn,
+            End::CookieBlocked,
+        ] {
+            assert_eq!(
+                announced(&Screen::End(end), false),
+                ("problem", Some("failed")),
+                "{end:?}"
+            );
+        }
+        assert_eq!(
+            announced(&Screen::End(End::CodeExpired), false).1,
+            Some("expired")
+        );
     }
 
     #[test]

@@ -5,6 +5,6 @@ mod code;
 mod consent;
 mod sign_on;
 
-pub use code::CodeScreen;
+pub use code::{Carried, CodeScreen};
 pub use consent::Consent;
 pub use sign_on::SignOn;

@@ -10,6 +10,17 @@ use crate::i18n::{k, t, tp};
 use crate::text;
 use crate::user_code::{CODE_LEN, Remembered, UserCode};
 
+/// What the person did in `index.html`'s code field before the page started.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Carried {
+    /// The caret or selection in the field.
+    pub selection: (u32, u32),
+    /// The field had the focus.
+    pub focused: bool,
+    /// Enter was pressed (or Continue tapped).
+    pub submitted: bool,
+}
+
 /// The code screen.
 #[component]
 pub fn CodeScreen(
@@ -24,6 +35,9 @@ pub fn CodeScreen(
     /// Who is signed on, for "Not you?", when PingOne says.
     #[prop(default = None)]
     switch_user: Option<SwitchUser>,
+    /// What the person did in the code field `index.html` showed before the page started.
+    #[prop(default = None)]
+    carried: Option<Carried>,
     /// Called with a well-formed code (and how it arrived) when the person confirms it.
     on_code: Callback<Remembered>,
 ) -> impl IntoView {
@@ -53,8 +67,7 @@ pub fn CodeScreen(
             on_code.run(remembered);
         }
     };
-    let submit_typed = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
+    let submit_text = move || {
         let text = typed.get_untracked();
         match UserCode::parse(&text) {
             Ok(_) => {
@@ -64,6 +77,24 @@ pub fn CodeScreen(
             Err(e) => local_problem.set(Some(text::code_problem(e))),
         }
     };
+    let submit_typed = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        submit_text();
+    };
+    // The field before the page started: focus and caret come back, and a pressed Enter counts.
+    let field = NodeRef::<leptos::html::Input>::new();
+    if let Some(carried) = carried {
+        Effect::new(move |_| {
+            let Some(input) = field.get() else { return };
+            if carried.focused {
+                let _ = input.focus();
+                let _ = input.set_selection_range(carried.selection.0, carried.selection.1);
+            }
+            if carried.submitted {
+                submit_text();
+            }
+        });
+    }
     // In confirm mode the field's text is the linked code, already normalised.
     let confirm = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -86,7 +117,7 @@ pub fn CodeScreen(
                 <Frame title=t(k::CODE_FROM_LINK).to_owned()>
                     <p class="code-confirm__code">{shown}</p>
                     <p class="warning">{t(k::CODE_WARNING)}</p>
-                    <form class="actions" on:submit=confirm>
+                    <form class="actions" method="post" on:submit=confirm>
                         <button class="button button--primary" type="submit" disabled=busy aria-busy=move || busy.get().to_string()>
                             {t(k::CODE_CONFIRM)}
                         </button>
@@ -102,7 +133,7 @@ pub fn CodeScreen(
         } else {
             view! {
                 <Frame title=t(k::CODE_TITLE).to_owned()>
-                    <form class="code-entry" novalidate on:submit=submit_typed>
+                    <form class="code-entry" method="post" novalidate on:submit=submit_typed>
                         <label class="code-entry__label" for="user-code">{t(k::CODE_LABEL)}</label>
                         <input
                             id="user-code"
@@ -115,6 +146,7 @@ pub fn CodeScreen(
                             inputmode="text"
                             maxlength="200"
                             aria-describedby="user-code-hint"
+                            node_ref=field
                             bind:value=typed
                         />
                         <p id="user-code-hint" class="code-entry__hint">{tp(k::CODE_HINT, CODE_LEN as u32, &[("example", "GKHF-JQBC")])}</p>

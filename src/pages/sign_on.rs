@@ -35,7 +35,7 @@ pub fn SignOn(
     view! {
         <Frame title=t(k::SIGN_ON_TITLE).to_owned()>
             <p>{t(k::SIGN_ON_INTRO)}</p>
-            <form class="sign-on" on:submit=submit>
+            <form class="sign-on" method="post" on:submit=submit>
                 <label class="field__label" for="username">{t(k::SIGN_ON_USERNAME)}</label>
                 <input id="username" class="field__input" name="username" type="text" autocomplete="username"
                     autocapitalize="none" spellcheck="false" required bind:value=username />

@@ -319,8 +319,8 @@ pub fn check(dir: &Path, cldr: &Cldr) -> Result<Vec<Checked>> {
 }
 
 /// Writes every language into `out` as shipped, and `out/index.json` (tag → own name) for the
-/// language picker.
-pub fn compile(dir: &Path, out: &Path) -> Result<()> {
+/// language picker; returns the tags written.
+pub fn compile(dir: &Path, out: &Path) -> Result<Vec<String>> {
     let english_file = read(&dir.join("en.json"))?;
     let english = messages(&english_file)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
@@ -339,7 +339,8 @@ pub fn compile(dir: &Path, out: &Path) -> Result<()> {
     }
     let target = out.join("index.json");
     std::fs::write(&target, serde_json::to_string(&index)?)
-        .with_context(|| format!("writing {}", target.display()))
+        .with_context(|| format!("writing {}", target.display()))?;
+    Ok(index.into_keys().collect())
 }
 
 /// Accents and stretches English (`en-XA`, about 40 % longer) or mirrors it right to left

@@ -27,6 +27,8 @@ struct Cli {
 enum Task {
     /// Install what the build and the tests need (idempotent; quick when all is there).
     Setup,
+    /// Set up, then build the page for release into dist/ (what `test`, `demo` and `bench` build).
+    Build,
     /// Set up, then run every check: fmt, clippy (host and wasm32), tests, release build, size budget.
     Test,
     /// Set up, build the page, start the emulator serving it and run the device CLI against it.
@@ -65,6 +67,12 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Setup => setup::run().map(|_| std::process::ExitCode::SUCCESS),
+        Task::Build => setup::run()
+            .and_then(|tools| {
+                let root = project::root();
+                page::build(&tools, &root, &root.join("dist"))
+            })
+            .map(|_| std::process::ExitCode::SUCCESS),
         Task::Test => test::run().map(|()| std::process::ExitCode::SUCCESS),
         Task::Demo { host, public_host } => demo::run(demo::DemoArgs { host, public_host }),
         Task::Hosting(args) => recipes::run(args).map(|()| std::process::ExitCode::SUCCESS),
