@@ -24,10 +24,14 @@ const TAG = /^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$/;
 // [url, integrity]. An operator's own language files are listed in config.json locales.enabled.
 const LANGUAGES = ['en'];
 const LAZY = {};
-// The messages this module shows itself. They come first in i18n/en.json, in this order, so the
-// shipped files (messages as an array in en.json's order) hold them at these indexes; the
-// language check in `cargo xtask test` keeps the two lists equal.
-export const OWN_MESSAGES = ['page.title', 'page.loading', 'page.startFailed', 'code.title', 'code.label', 'code.hint', 'action.continue', 'code.warning'];
+// The messages the page's JavaScript shows (this module, and the lazy modules through
+// `message()`). They come first in i18n/en.json, in this order, so the shipped files (messages as
+// an array in en.json's order) hold them at these indexes; the language check in
+// `cargo xtask test` keeps the two lists equal.
+export const OWN_MESSAGES = [
+  'page.title', 'page.loading', 'page.startFailed', 'code.title', 'code.label', 'code.hint', 'action.continue',
+  'code.warning', 'page.help', 'page.privacy', 'page.terms', 'framed.title', 'framed.body', 'framed.open',
+];
 
 // The language for the page, first match wins: `asked` (?lang=, kept for the tab across
 // PingOne's redirect), the operator's `force`, the browser's languages (exact tag, alias,
@@ -131,17 +135,32 @@ const flow = flowId
       return url && text(url, { credentials: 'include' }).then((a) => ({ url, ...a }));
     })
   : null;
-window.devicePage = { config, language, flow, lazy };
+// What the page and its lazy modules start from. `settings` is config.json parsed (null when it
+// is not JSON), `words` the language file parsed, `message(file, key)` reads one of
+// OWN_MESSAGES from it.
+window.devicePage = { config, language, flow, lazy, settings, message };
 
 // One of OWN_MESSAGES from a language file, in either form (keyed, or as shipped); a plural
 // message in its form for 8, the code's length.
-function message(file, key) {
+export function message(file, key) {
   const m = Array.isArray(file.messages) ? file.messages[OWN_MESSAGES.indexOf(key)] : file.messages?.[key];
   const form = typeof m === 'string' ? m : (m?.[new Intl.PluralRules(file.locale).select(8)] ?? m?.other ?? '');
   return form.replace('{count}', '8').replace('{example}', 'GKHF-JQBC');
 }
 
 const words = language.then((body) => JSON.parse(body));
+window.devicePage.words = words;
+
+// What an operator turns on in config.json is loaded only then (and only in builds that carry
+// the module): the brand (public/lazy/theme.js) when there is a `theme`, the portal protocol
+// (public/lazy/frame.js) whenever the page runs inside a frame. Each exports `start(settings,
+// devicePage)`.
+const framed = window.self !== window.top;
+settings.then(async (s) => {
+  for (const [name, wanted] of [['theme', Boolean(s?.theme)], ['frame', framed]]) {
+    if (wanted) (await lazy(name))?.start(s, window.devicePage);
+  }
+}).catch((error) => console.error('device page: a module could not start', error));
 words.then((file) => {
   document.documentElement.lang = file.locale;
   document.documentElement.dir = file.dir === 'rtl' ? 'rtl' : 'ltr';

@@ -269,6 +269,36 @@ fn problems(
     Ok(out)
 }
 
+/// The messages boot.js and the lazy modules read by position (`OWN_MESSAGES` in public/boot.js)
+/// must be the first keys of en.json, in the same order: the shipped files hold them there.
+pub fn check_own_messages(root: &Path) -> Result<()> {
+    let boot_path = root.join("public/boot.js");
+    let boot = std::fs::read_to_string(&boot_path)
+        .with_context(|| format!("reading {}", boot_path.display()))?;
+    let list = boot
+        .split_once("OWN_MESSAGES = [")
+        .and_then(|(_, rest)| rest.split_once("];"))
+        .map(|(list, _)| list)
+        .with_context(|| format!("{} has no OWN_MESSAGES = [ … ];", boot_path.display()))?;
+    let own: Vec<&str> = list
+        .split(',')
+        .map(|k| k.trim().trim_matches('\''))
+        .filter(|k| !k.is_empty())
+        .collect();
+    let english_file = read(&root.join("i18n/en.json"))?;
+    let first: Vec<&str> = messages(&english_file)?
+        .keys()
+        .take(own.len())
+        .map(String::as_str)
+        .collect();
+    if first != own {
+        bail!(
+            "public/boot.js OWN_MESSAGES {own:?} must be en.json's first keys, in order; en.json starts with {first:?}"
+        );
+    }
+    Ok(())
+}
+
 /// One language as checked: its tag and its shipped size.
 pub struct Checked {
     /// The tag.

@@ -63,6 +63,7 @@ pub fn run() -> Result<()> {
         &mut || {
             let cldr = languages::Cldr::load(&tools.cldr)?;
             let checked = languages::check(&root.join("i18n"), &cldr)?;
+            languages::check_own_messages(&root)?;
             let largest = checked.iter().max_by_key(|c| c.shipped_brotli);
             println!(
                 "{} languages, complete; largest as shipped: {}",
