@@ -277,8 +277,9 @@ impl Machine {
 /// Back from PingOne with a flow id: read the flow, show its step, send what the person does.
 #[component]
 fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) -> impl IntoView {
+    let in_iframe = browser::in_iframe();
     let ctx = Context {
-        in_iframe: browser::in_iframe(),
+        in_iframe,
         resume_origin: config
             .follow_resume_url
             .then(|| config.auth_origin().to_owned()),
@@ -339,6 +340,7 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
             own_path: &own_path,
             config: &config,
             flow_id: &flow_id,
+            in_iframe,
         };
         if let Some(told) = state.with_untracked(|s| told(&screen, s, &links)) {
             return tell(told, on_event);

@@ -237,6 +237,8 @@ pub struct Links<'a> {
     pub config: &'a Config,
     /// The flow id, for the hosted sign-on.
     pub flow_id: &'a str,
+    /// The page runs inside a frame: PingOne's hosted sign-on opens in a window of its own.
+    pub in_iframe: bool,
 }
 
 /// What a telling screen says: a message, or the words for a problem.
@@ -290,10 +292,11 @@ pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
         Screen::HandOff(_) => problem(
             k::HAND_OFF_TITLE,
             Said::Key(k::HAND_OFF_BODY),
-            link(
-                k::HAND_OFF_LINK,
-                hosted_sign_on_url(links.config, links.flow_id, state.flow.as_ref()),
-            ),
+            Next::Link {
+                label: k::HAND_OFF_LINK,
+                href: hosted_sign_on_url(links.config, links.flow_id, state.flow.as_ref()),
+                new_window: links.in_iframe,
+            },
         ),
         Screen::End(end) => {
             let (title, body) = text::end(*end);
@@ -722,6 +725,7 @@ mod tests {
             own_path: "/device",
             config: &config,
             flow_id: "f-1",
+            in_iframe: false,
         };
         let state = State::new(Some(linked()));
         let hand_off = format!("https://auth.example/{ENV}/device/tv?user_code=GKHF-JQBC");
@@ -835,6 +839,22 @@ mod tests {
             matches!(&from_link.next, Next::Link { href, .. } if href == "https://auth.example/apps/signon?flowId=f-1"),
             "{:?}",
             from_link.next
+        );
+        let framed = Links {
+            in_iframe: true,
+            ..links
+        };
+        let in_frame =
+            told(&Screen::HandOff("OTP_REQUIRED".into()), &state, &framed).expect("tells");
+        assert!(
+            matches!(
+                in_frame.next,
+                Next::Link {
+                    new_window: true,
+                    ..
+                }
+            ),
+            "inside a frame PingOne's sign-on opens a window of its own"
         );
         let failed = told(&Screen::LoadFailed(ApiError::Network), &state, &links)
             .expect("a failed load tells");

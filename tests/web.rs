@@ -378,6 +378,7 @@ async fn telling_screens_render_their_next_step() {
         own_path: "/device",
         config: &config,
         flow_id: "flow-42",
+        in_iframe: false,
     };
     let state = State::new(Some(linked()));
     let cases = [
