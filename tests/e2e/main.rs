@@ -13,6 +13,19 @@
 //! Screenshots of every screen go to `target/e2e/` (`E2E_SCREENSHOTS`).
 #![cfg(not(target_arch = "wasm32"))]
 
+/// One `#[tokio::test]` per named mode for a path written once as `async fn(Mode) -> Result<()>`:
+/// `in_modes!(path, test_name: Regional, other_name: CustomDomain)`.
+macro_rules! in_modes {
+    ($path:ident, $($test:ident: $mode:ident),+ $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $test() -> anyhow::Result<()> {
+                $path($crate::harness::Mode::$mode).await
+            }
+        )+
+    };
+}
+
 mod axe;
 mod harness;
 mod pingone;
