@@ -3,6 +3,8 @@
 //! Each test checks what the person sees, that axe-core finds nothing wrong with each screen on
 //! the way, what the emulator recorded or the TV finally got, and that the browser refused
 //! nothing under the page's policy (the emulator sends the headers of `deploy/headers.toml`).
+//! The core paths run against each setup of PingOne an operator may have (`harness::Mode`: a
+//! regional host, a custom domain, a link of its own for every action).
 //! `real_servers` runs a whole flow behind nginx and Caddy (`NGINX`, `CADDY` override the Debian
 //! paths; without them the two tests skip unless `CI` or `HOSTING_REQUIRE_SERVERS` is set).
 //!
@@ -35,6 +37,7 @@ mod tv;
 
 mod accessibility;
 mod already_signed_on;
+mod busy;
 mod by_link;
 mod by_typing;
 mod deny;
@@ -43,8 +46,12 @@ mod expiry;
 mod faults;
 mod hand_off;
 mod iframe;
+mod locked_password;
+mod login_error;
+mod not_you;
 mod phone;
 mod policy;
 mod real_servers;
 mod reload;
+mod support_reference;
 mod wrong_codes;

@@ -107,6 +107,16 @@ impl PingOne {
         self.running.config().base()
     }
 
+    /// Where the page starts a flow for `user_code`: `{base}/device/{appIdentifier}` with the
+    /// code, the identifier being the one the page's `config.json` names.
+    pub fn hand_off_url(&self, user_code: &str) -> String {
+        format!(
+            "{}/device/{}?user_code={user_code}",
+            self.base(),
+            self.running.config().application.device_path_id
+        )
+    }
+
     /// The demo user's id (the `sub` of the tokens).
     pub fn user_id(&self) -> String {
         self.running.config().users[0].id.clone()
