@@ -97,9 +97,13 @@ async fn the_whole_flow_with_the_keyboard_alone() -> Result<()> {
 async fn the_screens_no_path_reaches_are_accessible() -> Result<()> {
     let (t, tv) = Test::with_tv("unreached-screens").await?;
 
-    // The session cookie is gone (cleared, or another browser) when the page reads the flow.
+    // The session cookie the sign-on set is gone (cleared, or another browser) when the page
+    // reads the flow again.
     t.page.open(&tv.verification_uri_complete).await?;
-    t.page.expect_heading("Sign on").await?;
+    t.sign_on().await?;
+    t.page
+        .expect_heading("Is this the code on your device?")
+        .await?;
     t.page.forget_cookies().await?;
     t.page.reload().await?;
     t.page
@@ -125,8 +129,11 @@ async fn the_screens_no_path_reaches_are_accessible() -> Result<()> {
     t.screen("not-found").await?;
 
     let flow = t.pingone.only_flow()?;
-    assert_eq!(flow.status, "USERNAME_PASSWORD_REQUIRED");
-    assert_eq!(flow.all(), ["GET 200", "GET 401"]);
+    assert_eq!(flow.status, "DAG_USER_CODE_REQUIRED");
+    assert_eq!(
+        flow.all(),
+        ["GET 200", "usernamePassword.check 200", "GET 401"]
+    );
     tv.expect_still_waiting().await?;
     t.finish().await
 }

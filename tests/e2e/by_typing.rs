@@ -1,15 +1,21 @@
 //! By typing: the person types the code from the TV's screen (lower case, a space for the dash)
-//! instead of scanning the link; the page normalises it before PingOne sees it.
+//! instead of scanning the link; the page normalises it before PingOne sees it. On a regional
+//! host and on a custom domain.
 
 use anyhow::Result;
 
-use crate::harness::Test;
+use crate::harness::{Mode, Test};
 use crate::pingone::Received;
 use crate::steps::{CODE_FIELD, NEW_USER_STEPS};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn typed_code_in_lower_case_with_a_space_connects_the_tv() -> Result<()> {
-    let (t, tv) = Test::with_tv("by-typing").await?;
+in_modes!(
+    by_typing,
+    typed_code_in_lower_case_with_a_space_connects_the_tv: Regional,
+    typed_code_on_a_custom_domain: CustomDomain,
+);
+
+async fn by_typing(mode: Mode) -> Result<()> {
+    let (t, tv) = Test::with_tv_in("by-typing", mode).await?;
     let typed = tv.user_code.to_lowercase().replace('-', " ");
 
     // The address the TV shows, typed into the phone's browser.

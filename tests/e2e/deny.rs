@@ -1,15 +1,20 @@
 //! Deny: the person denies the device; the page says it was not connected, the refusal stands
-//! after a reload, and the TV hears `access_denied`.
+//! after a reload, and the TV hears `access_denied`. On a regional host and on a custom domain.
 
 use anyhow::Result;
 
-use crate::harness::Test;
+use crate::harness::{Mode, Test};
 use crate::pingone::Received;
 use crate::steps::NEW_USER_STEPS;
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn deny_refuses_the_device() -> Result<()> {
-    let (t, tv) = Test::signed_on_by_link("deny").await?;
+in_modes!(
+    deny,
+    deny_refuses_the_device: Regional,
+    deny_on_a_custom_domain: CustomDomain,
+);
+
+async fn deny(mode: Mode) -> Result<()> {
+    let (t, tv) = Test::signed_on_by_link_in("deny", mode).await?;
     t.confirm(&tv).await?;
     t.deny(&tv).await?;
 

@@ -64,6 +64,39 @@ pub fn config() -> emulator::Config {
     config
 }
 
+/// How PingOne is set up: the paths that must work everywhere run once per mode.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// A regional host: every URL carries the environment id, and the hosted sign-on is on the
+    /// apps host.
+    Regional,
+    /// A custom domain: no environment id in any URL; the page's `config.json` says
+    /// `customDomain` and names no environment.
+    CustomDomain,
+    /// A regional host whose flows give every action a link of its own, refusing it anywhere
+    /// else: only a page that follows `_links` gets through.
+    DistinctLinks,
+}
+
+impl Mode {
+    /// The demo environment (see [`config`]) set up this way.
+    pub fn config(self) -> emulator::Config {
+        let mut config = config();
+        config.custom_domain = self == Mode::CustomDomain;
+        config.action_links_distinct = self == Mode::DistinctLinks;
+        config
+    }
+
+    /// A test's name in this mode, for its screenshots and its report.
+    fn name(self, test: &str) -> String {
+        match self {
+            Mode::Regional => test.to_owned(),
+            Mode::CustomDomain => format!("{test}-custom-domain"),
+            Mode::DistinctLinks => format!("{test}-distinct-links"),
+        }
+    }
+}
+
 /// One test: an emulator, a browser window, and its name for screenshots.
 pub struct Test {
     pub name: String,
@@ -82,7 +115,13 @@ impl Test {
 
     /// The demo environment on a phone, and a TV that has just asked for a code.
     pub async fn with_tv(name: &str) -> Result<(Test, Tv)> {
-        let t = Test::start(name).await?;
+        Test::with_tv_in(name, Mode::Regional).await
+    }
+
+    /// The demo environment set up as `mode`, on a phone, and a TV that has just asked for a
+    /// code.
+    pub async fn with_tv_in(name: &str, mode: Mode) -> Result<(Test, Tv)> {
+        let t = Test::start_with(&mode.name(name), mode.config(), PHONE).await?;
         let tv = t.pingone.tv().await?;
         Ok((t, tv))
     }
@@ -90,7 +129,12 @@ impl Test {
     /// A TV asked for a code, and the person followed its link (scanned its QR code) and signed
     /// on.
     pub async fn signed_on_by_link(name: &str) -> Result<(Test, Tv)> {
-        let (t, tv) = Test::with_tv(name).await?;
+        Test::signed_on_by_link_in(name, Mode::Regional).await
+    }
+
+    /// As [`Test::signed_on_by_link`], against PingOne set up as `mode`.
+    pub async fn signed_on_by_link_in(name: &str, mode: Mode) -> Result<(Test, Tv)> {
+        let (t, tv) = Test::with_tv_in(name, mode).await?;
         t.page.open(&tv.verification_uri_complete).await?;
         t.sign_on().await?;
         Ok((t, tv))

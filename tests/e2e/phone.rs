@@ -110,3 +110,16 @@ async fn the_whole_flow_fits_a_360_by_640_phone() -> Result<()> {
 async fn the_whole_flow_fits_a_390_by_844_phone() -> Result<()> {
     whole_flow_fits("phone-390x844", (390, 844)).await
 }
+
+/// "Not you?" appears only for a browser that already holds a session: the code screen then.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_not_you_line_fits_a_360_by_640_phone() -> Result<()> {
+    let t = Test::start_with("phone-not-you", config(), (360, 640)).await?;
+    let tv = t.pingone.tv().await?;
+    t.connect_by_link(&tv).await?;
+    let second = t.pingone.tv().await?;
+    t.page.open(&second.verification_uri_complete).await?;
+    t.page.expect_text("Not Ada Lovelace?").await?;
+    t.fits("not-you").await?;
+    t.finish().await
+}

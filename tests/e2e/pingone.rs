@@ -7,7 +7,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, ensure};
 use emulator::hooks::{ActionView, DeviceView, Fault, FaultRequest, FlowView, Route};
 
-use crate::tv::{Endpoints, Tv};
+use crate::tv::{Endpoints, Person, Tv};
 
 /// A running emulator with a page listener serving the built page.
 pub struct PingOne {
@@ -95,9 +95,69 @@ impl PingOne {
         self.running.env_id()
     }
 
+    /// `http://127.0.0.1:PORT` of the apps listener, PingOne's hosted sign-on host; none on a
+    /// custom domain.
+    pub fn apps_origin(&self) -> Option<String> {
+        self.running.apps_url()
+    }
+
+    /// The contract's `{base}`: the API with the environment id, or without it on a custom
+    /// domain.
+    pub fn base(&self) -> String {
+        self.running.config().base()
+    }
+
+    /// Where the page starts a flow for `user_code`: `{base}/device/{appIdentifier}` with the
+    /// code, the identifier being the one the page's `config.json` names.
+    pub fn hand_off_url(&self, user_code: &str) -> String {
+        format!(
+            "{}/device/{}?user_code={user_code}",
+            self.base(),
+            self.running.config().application.device_path_id
+        )
+    }
+
     /// The demo user's id (the `sub` of the tokens).
     pub fn user_id(&self) -> String {
         self.running.config().users[0].id.clone()
+    }
+
+    /// The user who signs on as `username`.
+    pub fn person(&self, username: &str) -> Result<Person> {
+        let user = self
+            .running
+            .config()
+            .users
+            .iter()
+            .find(|u| u.username == username)
+            .with_context(|| format!("the environment has no user {username}"))?;
+        Ok(Person {
+            id: user.id.clone(),
+            name: format!("{} {}", user.given_name, user.family_name),
+        })
+    }
+
+    /// The `_links` a flow shows anyone who reads it (PingOne answers a read by the flow's id
+    /// alone until someone signs on). The read is recorded like any other.
+    pub async fn links(&self, flow_id: &str) -> Result<serde_json::Value> {
+        let url = format!("{}/flows/{flow_id}", self.base());
+        let resp = self
+            .http
+            .get(&url)
+            .send()
+            .await
+            .with_context(|| format!("reading {url}"))?;
+        let status = resp.status();
+        let text = resp
+            .text()
+            .await
+            .with_context(|| format!("reading {url}"))?;
+        ensure!(status.is_success(), "{url} answered {status}: {text}");
+        let flow: serde_json::Value =
+            serde_json::from_str(&text).with_context(|| format!("the flow {text}"))?;
+        flow.get("_links")
+            .cloned()
+            .with_context(|| format!("the flow has no _links: {text}"))
     }
 
     /// Every flow, oldest first.
@@ -173,9 +233,9 @@ impl PingOne {
     pub async fn tv(&self) -> Result<Tv> {
         Tv::ask(Endpoints {
             http: self.http.clone(),
-            oauth: format!("{}/{}/as", self.running.api_url(), self.env_id()),
+            oauth: format!("{}/as", self.base()),
             client_id: self.running.client_id().to_owned(),
-            user_id: self.user_id(),
+            user: self.person(emulator::DEMO_USERNAME)?,
         })
         .await
     }

@@ -3,11 +3,11 @@
 //! or deny (and see the refusal while the TV hears `access_denied`). Each step first waits for
 //! its screen, so a path reads as what the person sees and does.
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
 use browser_kit::Page;
 
 use crate::harness::Test;
-use crate::tv::Tv;
+use crate::tv::{Person, Tv};
 
 /// The demo user's sign-on.
 pub const USERNAME: &str = emulator::DEMO_USERNAME;
@@ -66,12 +66,19 @@ impl Test {
         Ok(())
     }
 
-    /// Allows the device: the page says it is connected and the TV gets its token.
+    /// Allows the device: the page says it is connected and the TV gets its token for the demo
+    /// user.
     pub async fn allow(&self, tv: &Tv) -> Result<()> {
+        self.allow_as(tv, &self.pingone.person(USERNAME)?).await
+    }
+
+    /// Allows the device signed on as `person`: the page says it is connected and the TV gets
+    /// its token for them.
+    pub async fn allow_as(&self, tv: &Tv, person: &Person) -> Result<()> {
         self.page.expect_heading("Allow this device?").await?;
         self.page.click("Allow").await?;
         self.page.expect_heading("Your device is connected").await?;
-        tv.expect_token().await
+        tv.expect_token_for(person).await
     }
 
     /// Denies the device: the page says it was not connected and the TV hears `access_denied`.
@@ -133,22 +140,32 @@ pub async fn expect_no_code_in_address_bar(page: &Page) -> Result<()> {
 /// The countdown the page shows for the flow's lifetime; fails unless it is shown and within
 /// PingOne's 15 minutes (and no more than a minute below it: the flow was just used).
 pub async fn expect_fresh_countdown(page: &Page) -> Result<()> {
-    let shown = page
-        .wait("the countdown", browser_kit::TIMEOUT, || async {
-            let text = page.text().await?;
-            Ok(text
-                .split("Time left to finish: ")
-                .nth(1)
-                .and_then(|rest| rest.split_whitespace().next())
-                .map(str::to_owned))
-        })
-        .await?;
-    let seconds = shown
-        .split_once(':')
-        .and_then(|(m, s)| Some(m.parse::<u32>().ok()? * 60 + s.parse::<u32>().ok()?));
+    let seconds = countdown(page, "Time left to finish: ").await?;
     ensure!(
-        seconds.is_some_and(|s| (840..=900).contains(&s)),
-        "the countdown shows {shown}: a flow just used has 15:00 (PingOne's idle limit) or a little less"
+        (840..=900).contains(&seconds),
+        "the countdown shows {seconds} s: a flow just used has 15:00 (PingOne's idle limit) or a little less"
     );
     Ok(())
+}
+
+/// The seconds a countdown shows as `m:ss` right after `label`, once it is on screen.
+pub async fn countdown(page: &Page, label: &str) -> Result<u32> {
+    let shown = page
+        .wait(
+            &format!("the countdown “{label}”"),
+            browser_kit::TIMEOUT,
+            || async {
+                let text = page.text().await?;
+                Ok(text
+                    .split(label)
+                    .nth(1)
+                    .and_then(|rest| rest.split_whitespace().next())
+                    .map(str::to_owned))
+            },
+        )
+        .await?;
+    shown
+        .split_once(':')
+        .and_then(|(m, s)| Some(m.parse::<u32>().ok()? * 60 + s.parse::<u32>().ok()?))
+        .with_context(|| format!("the countdown “{label}” shows {shown}, not m:ss"))
 }

@@ -36,16 +36,27 @@ struct OAuthError {
 #[derive(Deserialize)]
 struct Claims {
     sub: String,
+    name: Option<String>,
+}
+
+/// A PingOne user as a token names them.
+#[derive(Clone, Debug)]
+pub struct Person {
+    /// The user's id: the token's `sub`.
+    pub id: String,
+    /// Given and family name: the ID token's `name`.
+    pub name: String,
 }
 
 /// Where the TV talks to, and who it expects to be connected to.
 pub struct Endpoints {
     pub http: reqwest::Client,
-    /// `http://127.0.0.1:PORT/{envId}/as`.
+    /// `{base}/as`: `http://127.0.0.1:PORT/{envId}/as`, or without the environment id on a
+    /// custom domain.
     pub oauth: String,
     pub client_id: String,
-    /// The demo user's id: the `sub` a token must carry.
-    pub user_id: String,
+    /// The demo user, whom most tests connect the TV to.
+    pub user: Person,
 }
 
 /// A device showing a code and polling for its token (RFC 8628 §3.4–3.5).
@@ -157,6 +168,11 @@ impl Tv {
 
     /// Fails unless the device's poll returns tokens for the demo user.
     pub async fn expect_token(&self) -> Result<()> {
+        self.expect_token_for(&self.at.user).await
+    }
+
+    /// Fails unless the device's poll returns tokens for `person`.
+    pub async fn expect_token_for(&self, person: &Person) -> Result<()> {
         let tokens = match self.outcome().await? {
             Poll::Tokens(tokens) => tokens,
             Poll::Error(e) => bail!("the TV got {e:?} instead of a token"),
@@ -177,10 +193,12 @@ impl Tv {
         let claims: Claims =
             serde_json::from_slice(&claims).context("the ID token's claims are not JSON")?;
         ensure!(
-            claims.sub == self.at.user_id,
-            "the token is for {} instead of {}",
+            claims.sub == person.id && claims.name.as_deref() == Some(person.name.as_str()),
+            "the token is for {} ({:?}) instead of {} ({})",
             claims.sub,
-            self.at.user_id
+            claims.name,
+            person.id,
+            person.name
         );
         Ok(())
     }

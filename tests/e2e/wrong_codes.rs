@@ -1,16 +1,21 @@
 //! Wrong codes: a mistyped code is refused with what was typed kept and the tries left shown;
 //! the right one then works, and typing it once more is refused as used. Five wrong codes lock
-//! the sign-on (RFC 8628 §5.1).
+//! the sign-on (RFC 8628 §5.1). On a regional host and on a custom domain.
 
 use anyhow::Result;
 
-use crate::harness::Test;
+use crate::harness::{Mode, Test};
 use crate::pingone::Received;
 use crate::steps::{CODE_FIELD, wrong_code};
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn wrong_code_then_the_right_one_then_the_used_one() -> Result<()> {
-    let (t, tv) = Test::with_tv("wrong-then-right").await?;
+in_modes!(
+    wrong_then_right_then_used,
+    wrong_code_then_the_right_one_then_the_used_one: Regional,
+    wrong_right_and_used_codes_on_a_custom_domain: CustomDomain,
+);
+
+async fn wrong_then_right_then_used(mode: Mode) -> Result<()> {
+    let (t, tv) = Test::with_tv_in("wrong-then-right", mode).await?;
     let wrong = wrong_code(&tv.user_code, 0);
 
     t.page.open(&tv.verification_uri).await?;
@@ -61,9 +66,14 @@ async fn wrong_code_then_the_right_one_then_the_used_one() -> Result<()> {
     t.finish().await
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn five_wrong_codes_lock_the_sign_on() -> Result<()> {
-    let (t, tv) = Test::signed_on_by_link("five-wrong").await?;
+in_modes!(
+    five_wrong,
+    five_wrong_codes_lock_the_sign_on: Regional,
+    five_wrong_codes_on_a_custom_domain: CustomDomain,
+);
+
+async fn five_wrong(mode: Mode) -> Result<()> {
+    let (t, tv) = Test::signed_on_by_link_in("five-wrong", mode).await?;
     t.page.click("No, enter the code myself").await?;
     for (n, left) in [
         "4 tries left.",
