@@ -28,6 +28,7 @@ mod error;
 mod faults;
 mod flow_api;
 mod flow_resource;
+mod hook_guard;
 pub mod hooks;
 mod hosted;
 mod jwt;
