@@ -13,10 +13,14 @@ const HOOK_TOKEN_VAR: &str = "EMULATOR_HOOK_TOKEN";
 
 /// A local PingOne for the device authorization flow, with the verification page beside it.
 #[derive(Parser, Debug)]
-#[command(version, about, after_help = "\
+#[command(
+    version,
+    about,
+    after_help = "\
 Environment:
   EMULATOR_HOOK_TOKEN  the token machines other than this one present to the test hooks
-                       (Authorization: Bearer ...); a random one, printed, when unset")]
+                       (Authorization: Bearer ...); a random one, printed, when unset"
+)]
 struct Args {
     /// Address of the PingOne API listener.
     #[arg(long, default_value = "127.0.0.1:9000")]
@@ -78,6 +82,7 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         config.public_host = args.public_host.clone();
     }
     // From the environment rather than a flag: other users of the machine can read flags.
+    let token_given = std::env::var_os(HOOK_TOKEN_VAR).is_some();
     if let Some(token) = std::env::var_os(HOOK_TOKEN_VAR) {
         let token = token
             .into_string()
@@ -140,9 +145,13 @@ async fn serve(args: Args) -> anyhow::Result<()> {
         println!(
             "The API listens on {} beyond this computer: anyone who can reach it can use the \
              emulated PingOne (its users and passwords above are public). The test hooks answer \
-             other machines only with\n  Authorization: Bearer {}",
+             other machines only with their token{}",
             args.api.ip(),
-            running.hook_token()
+            if token_given {
+                format!(" (from {HOOK_TOKEN_VAR})")
+            } else {
+                format!(":\n  Authorization: Bearer {}", running.hook_token())
+            }
         );
     }
     println!("Ctrl-C stops it.");
