@@ -143,7 +143,7 @@ mod tests {
             "?a=1&user_code=X#frag",
         ] {
             let scrubbed = Query::without_user_code(input);
-            assert_eq!(Query::parse(input).user_code.is_some(), true, "{input}");
+            assert!(Query::parse(input).user_code.is_some(), "{input}");
             assert_eq!(
                 Query::parse(&scrubbed).user_code,
                 None,
