@@ -134,19 +134,23 @@ impl<'de> Deserialize<'de> for Ids {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct Strings;
         impl<'de> Visitor<'de> for Strings {
-            type Value = Vec<Text>;
+            type Value = Ids;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a list of strings")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<Text>, A::Error> {
+            // `null` is absent, as the browser's reader already treats it.
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Ids, E> {
+                Ok(Ids::Absent)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Ids, A::Error> {
                 let mut items = Vec::new();
                 while let Some(item) = seq.next_element::<Text>()? {
                     items.push(item);
                 }
-                Ok(items)
+                Ok(Ids::Listed(items))
             }
         }
-        Ok(d.deserialize_seq(Strings).map_or(Ids::Wrong, Ids::Listed))
+        Ok(d.deserialize_any(Strings).unwrap_or(Ids::Wrong))
     }
 }
 
@@ -529,7 +533,17 @@ mod tests {
 
     #[test]
     fn environment_lists_must_be_uuids() {
-        for ids in [r#""not a list""#, r#"["nope"]"#, r#"[1]"#, r#"[" "]"#] {
+        let text = format!(
+            r#"{{"authBase":"https://auth.pingone.com","environmentId":"{ENV}","environmentIds":null}}"#
+        );
+        assert!(Config::parse(&text, None).is_ok(), "null is absent");
+        for ids in [
+            r#""not a list""#,
+            r#"["nope"]"#,
+            r#"[1]"#,
+            r#"[" "]"#,
+            r#"{"a":1}"#,
+        ] {
             let text = format!(
                 r#"{{"authBase":"https://auth.pingone.com","environmentId":"{ENV}","environmentIds":{ids}}}"#
             );
