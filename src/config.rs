@@ -1,7 +1,10 @@
 //! The deployment's configuration (`config.json` beside the page), parsed and checked before the
 //! page talks to anyone, so a wrong value gets a screen naming the key instead of a blank page.
 
-use serde::Deserialize;
+use std::fmt;
+
+use serde::de::{SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 use thiserror::Error;
 
 use crate::i18n::k;
@@ -13,7 +16,8 @@ pub struct Config {
     /// PingOne's auth host for the region, or the custom domain: `https://auth.pingone.com`.
     /// Never ends with a slash.
     pub auth_base: String,
-    /// The PingOne environment (a UUID); on a custom domain it may be absent.
+    /// The PingOne environment (a UUID): the one the link names when the file serves it, else
+    /// the file's. On a custom domain it may be absent.
     pub environment_id: Option<String>,
     /// `authBase` is a PingOne custom domain: URLs carry no environment id.
     pub custom_domain: bool,
@@ -46,6 +50,10 @@ pub enum ConfigError {
     /// A key that must be an absolute URL is not one.
     #[error("config.json \"{0}\" is not an absolute URL")]
     NotUrl(&'static str),
+    /// A URL is plain `http://` to a host other than this computer: passwords would travel in
+    /// clear.
+    #[error("config.json \"{0}\" must use https://")]
+    Insecure(&'static str),
     /// A key that must be an environment id is not a UUID.
     #[error("config.json \"{0}\" is not a UUID")]
     NotUuid(&'static str),
@@ -55,6 +63,10 @@ pub enum ConfigError {
     /// `customDomain` is true for one of PingOne's regional hosts.
     #[error("config.json \"customDomain\" contradicts \"authBase\"")]
     CustomDomain,
+    /// The link names an environment this page does not serve (neither `environmentId` nor in
+    /// `environmentIds`): someone else's link, which must not send the person anywhere.
+    #[error("the link's environmentId is not one config.json serves")]
+    EnvironmentNotServed,
 }
 
 impl ConfigError {
@@ -63,9 +75,13 @@ impl ConfigError {
         match self {
             ConfigError::Syntax => "syntax",
             ConfigError::Html(_) | ConfigError::Status(..) => "fetch",
-            ConfigError::Missing(key) | ConfigError::NotUrl(key) | ConfigError::NotUuid(key) => key,
+            ConfigError::Missing(key)
+            | ConfigError::NotUrl(key)
+            | ConfigError::Insecure(key)
+            | ConfigError::NotUuid(key) => key,
             ConfigError::AppIdentifier => "appIdentifier",
             ConfigError::CustomDomain => "customDomain",
+            ConfigError::EnvironmentNotServed => "environmentId",
         }
     }
 
@@ -81,9 +97,11 @@ impl ConfigError {
             ),
             ConfigError::Missing(name) => (k::CONFIG_MISSING, key(name)),
             ConfigError::NotUrl(name) => (k::CONFIG_NOT_URL, key(name)),
+            ConfigError::Insecure(name) => (k::CONFIG_INSECURE, key(name)),
             ConfigError::NotUuid(name) => (k::CONFIG_NOT_UUID, key(name)),
             ConfigError::AppIdentifier => (k::CONFIG_APP_IDENTIFIER, Vec::new()),
             ConfigError::CustomDomain => (k::CONFIG_CUSTOM_DOMAIN, Vec::new()),
+            ConfigError::EnvironmentNotServed => (k::ENVIRONMENT_BODY, Vec::new()),
         }
     }
 }
@@ -94,50 +112,103 @@ impl ConfigError {
 struct Raw {
     auth_base: Text,
     environment_id: Text,
+    environment_ids: Ids,
     custom_domain: Flag,
     app_identifier: Text,
     hosted_sign_on_url: Text,
     follow_resume_url: Flag,
+    allow_plain_http: Flag,
+}
+
+/// `environmentIds` as written: absent, a list of strings, or something else (`Wrong`, which the
+/// screen names rather than ignoring a list the operator meant).
+#[derive(Default)]
+enum Ids {
+    #[default]
+    Absent,
+    Listed(Vec<Text>),
+    Wrong,
+}
+
+impl<'de> Deserialize<'de> for Ids {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Strings;
+        impl<'de> Visitor<'de> for Strings {
+            type Value = Ids;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of strings")
+            }
+            // `null` is absent, as the browser's reader already treats it.
+            fn visit_unit<E: serde::de::Error>(self) -> Result<Ids, E> {
+                Ok(Ids::Absent)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Ids, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Text>()? {
+                    items.push(item);
+                }
+                Ok(Ids::Listed(items))
+            }
+        }
+        Ok(d.deserialize_any(Strings).unwrap_or(Ids::Wrong))
+    }
 }
 
 impl Config {
-    /// Parses `config.json`. `environment_id`, when given (PingOne's redirect carries it in the
-    /// query), overrides the file's. Unknown keys are ignored.
+    /// Parses `config.json`. `environment_id` is the one the link names (PingOne's redirect
+    /// carries it in the query): used when it is `environmentId` or listed in `environmentIds`,
+    /// refused ([`ConfigError::EnvironmentNotServed`]) otherwise, so a link cannot send the
+    /// person to another environment on a shared `authBase`. Unknown keys are ignored.
     pub fn parse(json: &str, environment_id: Option<&str>) -> Result<Self, ConfigError> {
         let Obj(raw) = decode::<Obj<Raw>>(json).map_err(|_| ConfigError::Syntax)?;
         let raw = raw
             .filter(|_| json.trim_start().starts_with('{'))
             .ok_or(ConfigError::Syntax)?;
+        let plain_http = raw.allow_plain_http.0.unwrap_or(false);
 
         let auth_base = required("authBase", raw.auth_base.0)?;
-        let auth_base = http_url("authBase", &auth_base)?
+        let auth_base = url("authBase", &auth_base, plain_http)?
             .trim_end_matches('/')
             .to_owned();
 
         // PingOne's regional hosts always take the environment id; any other host is a custom
         // domain unless the file says otherwise, and needs none.
         let region = pingone_region(&auth_base).map(str::to_owned);
+        let served = served_environments(raw.environment_id.0, raw.environment_ids)?;
         let custom_domain = raw
             .custom_domain
             .0
-            .unwrap_or(region.is_none() && raw.environment_id.0.is_none());
-        let environment_id = match environment_id.map(str::to_owned).or(raw.environment_id.0) {
-            Some(id) => Some(id.trim().to_owned()),
-            None if custom_domain => None,
-            None => return Err(ConfigError::Missing("environmentId")),
-        };
-        if environment_id.as_deref().is_some_and(|id| !is_uuid(id)) {
-            return Err(ConfigError::NotUuid("environmentId"));
+            .unwrap_or(region.is_none() && served.is_empty());
+        if served.is_empty() && !custom_domain {
+            return Err(ConfigError::Missing("environmentId"));
         }
         if custom_domain && region.is_some() {
             return Err(ConfigError::CustomDomain);
         }
-
         let app_identifier = match raw.app_identifier.0 {
             Some(id) if !is_app_identifier(&id) => {
                 return Err(ConfigError::AppIdentifier);
             }
             other => other,
+        };
+        let hosted_sign_on_url = match raw.hosted_sign_on_url.0 {
+            Some(at) => Some(url("hostedSignOnUrl", &at, plain_http)?.to_owned()),
+            None => None,
+        };
+
+        // Last, once the file itself is known to be right: the environment the link names.
+        let environment_id = match environment_id.map(str::trim).filter(|id| !id.is_empty()) {
+            // A custom domain that names no environment: the domain picks it, and the link's
+            // value cannot steer any request.
+            Some(_) if served.is_empty() => None,
+            Some(asked) => Some(
+                served
+                    .iter()
+                    .find(|id| id.eq_ignore_ascii_case(asked))
+                    .ok_or(ConfigError::EnvironmentNotServed)?
+                    .clone(),
+            ),
+            None => served.first().cloned(),
         };
 
         let mut config = Config {
@@ -148,8 +219,8 @@ impl Config {
             hosted_sign_on_url: String::new(),
             follow_resume_url: raw.follow_resume_url.0.unwrap_or(false),
         };
-        config.hosted_sign_on_url = match raw.hosted_sign_on_url.0 {
-            Some(url) => http_url("hostedSignOnUrl", &url)?.to_owned(),
+        config.hosted_sign_on_url = match hosted_sign_on_url {
+            Some(at) => at,
             // PingOne serves its hosted pages from the region's `apps.` host, not `auth.`.
             None => match (region, &config.environment_id) {
                 (Some(region), Some(env)) => format!("https://apps.pingone.{region}/{env}/signon/"),
@@ -186,20 +257,63 @@ fn required(key: &'static str, value: Option<String>) -> Result<String, ConfigEr
     value.ok_or(ConfigError::Missing(key))
 }
 
-fn http_url<'a>(key: &'static str, value: &'a str) -> Result<&'a str, ConfigError> {
-    let rest = value
-        .strip_prefix("https://")
-        .or_else(|| value.strip_prefix("http://"));
-    match rest {
-        Some(rest)
-            if !rest.is_empty()
-                && !rest.starts_with('/')
-                && !rest.contains(char::is_whitespace) =>
-        {
-            Ok(value)
-        }
-        _ => Err(ConfigError::NotUrl(key)),
+/// The environments this page serves: `environmentId` first, then `environmentIds`; each a UUID.
+fn served_environments(first: Option<String>, listed: Ids) -> Result<Vec<String>, ConfigError> {
+    if first.as_deref().is_some_and(|id| !is_uuid(id)) {
+        return Err(ConfigError::NotUuid("environmentId"));
     }
+    let listed = match listed {
+        Ids::Absent => Vec::new(),
+        Ids::Listed(ids) => ids
+            .into_iter()
+            .map(|Text(id)| id.filter(|id| is_uuid(id)))
+            .collect::<Option<Vec<String>>>()
+            .ok_or(ConfigError::NotUuid("environmentIds"))?,
+        Ids::Wrong => return Err(ConfigError::NotUuid("environmentIds")),
+    };
+    Ok(first.into_iter().chain(listed).collect())
+}
+
+/// An absolute `https://` URL, or `http://` to this computer (or anywhere, when the file says
+/// `allowPlainHttp` for a demo on a local network).
+fn url<'a>(key: &'static str, value: &'a str, plain_http: bool) -> Result<&'a str, ConfigError> {
+    let (rest, secure) = match (
+        value.strip_prefix("https://"),
+        value.strip_prefix("http://"),
+    ) {
+        (Some(rest), _) => (rest, true),
+        (None, Some(rest)) => (rest, false),
+        (None, None) => return Err(ConfigError::NotUrl(key)),
+    };
+    if rest.is_empty() || rest.starts_with('/') || rest.contains(char::is_whitespace) {
+        return Err(ConfigError::NotUrl(key));
+    }
+    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or(rest);
+    if secure || plain_http || is_loopback(authority) {
+        Ok(value)
+    } else {
+        Err(ConfigError::Insecure(key))
+    }
+}
+
+/// Whether a URL's authority (`host[:port]`) is this computer: `localhost`, `127.0.0.0/8` or
+/// `[::1]`, written plainly (no user info, no octal or shortened addresses).
+fn is_loopback(authority: &str) -> bool {
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && !host.ends_with(':') => (host, Some(port)),
+        _ => (authority, None),
+    };
+    if port.is_some_and(|p| p.is_empty() || !p.bytes().all(|b| b.is_ascii_digit())) {
+        return false;
+    }
+    let octets: Vec<&str> = host.split('.').collect();
+    host.eq_ignore_ascii_case("localhost")
+        || host == "[::1]"
+        || (octets.len() == 4
+            && octets[0] == "127"
+            && octets[1..].iter().all(|o| {
+                o.len() <= 3 && (o == &"0" || !o.starts_with('0')) && o.parse::<u8>().is_ok()
+            }))
 }
 
 /// The origin part (`scheme://host[:port]`) of an absolute URL.
@@ -283,16 +397,6 @@ mod tests {
     }
 
     #[test]
-    fn query_environment_overrides_the_file() {
-        let other = "11111111-2222-3333-4444-555555555555";
-        let config =
-            Config::parse(&json("https://a.example", ENV, "tv"), Some(other)).expect("valid");
-        assert_eq!(config.environment_id.as_deref(), Some(other));
-        let err = Config::parse(&json("https://a.example", ENV, "tv"), Some("nope"));
-        assert_eq!(err.map_err(|e| e.key()), Err("environmentId"));
-    }
-
-    #[test]
     fn a_custom_domain_needs_no_environment_id() {
         // Detected: not a PingOne regional host, and no environment id.
         let config =
@@ -373,6 +477,127 @@ mod tests {
             let err = Config::parse(&text, None).expect_err(&text);
             assert_eq!(err.key(), key, "{text}: {err}");
         }
+    }
+
+    #[test]
+    fn an_attacker_environment_in_the_link_is_refused() {
+        // `…/device?environmentId=<attacker env>&user_code=X` on a shared regional authBase.
+        let attacker = "11111111-2222-3333-4444-555555555555";
+        let refused = Config::parse(&json("https://auth.pingone.com", ENV, "tv"), Some(attacker));
+        assert!(refused.is_err(), "{refused:?}");
+        let err = refused.expect_err("refused");
+        assert_eq!(err.key(), "environmentId");
+        assert_eq!(err.message(), (k::ENVIRONMENT_BODY, Vec::new()));
+        // Not a UUID at all: the same screen, it is still not an environment this page serves.
+        let junk = Config::parse(&json("https://auth.pingone.com", ENV, "tv"), Some("nope"));
+        assert_eq!(junk.map_err(|e| e.message().0), Err(k::ENVIRONMENT_BODY));
+    }
+
+    #[test]
+    fn the_link_may_name_a_served_environment() {
+        let other = "11111111-2222-3333-4444-555555555555";
+        // The configured one, in any case (PingOne's redirect carries it back).
+        let same = Config::parse(
+            &json("https://auth.pingone.com", ENV, "tv"),
+            Some(&ENV.to_uppercase()),
+        )
+        .expect("served");
+        assert_eq!(same.environment_id.as_deref(), Some(ENV));
+        // One the file lists.
+        let listed = format!(
+            r#"{{"authBase":"https://auth.pingone.com","environmentId":"{ENV}","environmentIds":["{other}"]}}"#
+        );
+        let config = Config::parse(&listed, Some(other)).expect("listed");
+        assert_eq!(config.environment_id.as_deref(), Some(other));
+        assert_eq!(config.base(), format!("https://auth.pingone.com/{other}"));
+        assert_eq!(
+            Config::parse(&listed, None).map(|c| c.environment_id),
+            Ok(Some(ENV.to_owned()))
+        );
+        // A list alone serves its environments; the first is the default.
+        let only_list = format!(
+            r#"{{"authBase":"https://auth.pingone.com","environmentIds":["{other}","{ENV}"]}}"#
+        );
+        assert_eq!(
+            Config::parse(&only_list, None).map(|c| c.environment_id),
+            Ok(Some(other.to_owned()))
+        );
+        assert!(Config::parse(&only_list, Some(ENV)).is_ok());
+        // A custom domain that names no environment takes its environment from the domain: the
+        // query cannot steer any request, so it is not used.
+        let custom = Config::parse(r#"{"authBase":"https://auth.example.com"}"#, Some(other))
+            .expect("custom domain");
+        assert_eq!(custom.environment_id, None);
+        assert_eq!(custom.base(), "https://auth.example.com");
+    }
+
+    #[test]
+    fn environment_lists_must_be_uuids() {
+        let text = format!(
+            r#"{{"authBase":"https://auth.pingone.com","environmentId":"{ENV}","environmentIds":null}}"#
+        );
+        assert!(Config::parse(&text, None).is_ok(), "null is absent");
+        for ids in [
+            r#""not a list""#,
+            r#"["nope"]"#,
+            r#"[1]"#,
+            r#"[" "]"#,
+            r#"{"a":1}"#,
+        ] {
+            let text = format!(
+                r#"{{"authBase":"https://auth.pingone.com","environmentId":"{ENV}","environmentIds":{ids}}}"#
+            );
+            let err = Config::parse(&text, None).expect_err(&text);
+            assert_eq!(err.key(), "environmentIds", "{text}");
+        }
+    }
+
+    #[test]
+    fn plain_http_only_on_loopback() {
+        for base in [
+            "http://auth.example.com",
+            "http://auth.pingone.com",
+            "http://localhost.evil.example",
+            "http://127.0.0.1.evil.example",
+            "http://localhost@evil.example",
+            "http://127.0.0.1:9000@evil.example",
+            "http://[::1].evil.example",
+            "http://0177.0.0.1",
+            "http://10.0.0.1:9000",
+            "http://localhost:notaport",
+        ] {
+            let err = Config::parse(&json(base, ENV, "tv"), None).expect_err(base);
+            assert_eq!(err.key(), "authBase", "{base}");
+            assert_eq!(
+                err.message(),
+                (k::CONFIG_INSECURE, vec![("key", "authBase".to_owned())]),
+                "{base}"
+            );
+        }
+        for base in [
+            "http://localhost",
+            "http://LOCALHOST:8080",
+            "http://127.0.0.1:9000",
+            "http://127.1.2.3",
+            "http://[::1]:9000",
+            "https://auth.example.com",
+        ] {
+            assert!(
+                Config::parse(&json(base, ENV, "tv"), None).is_ok(),
+                "{base}"
+            );
+        }
+        let sign_on = format!(
+            r#"{{"authBase":"https://auth.example.com","environmentId":"{ENV}","hostedSignOnUrl":"http://auth.example.com/signon/"}}"#
+        );
+        let err = Config::parse(&sign_on, None).expect_err("http sign-on");
+        assert_eq!(err.key(), "hostedSignOnUrl");
+        assert_eq!(err.message().0, k::CONFIG_INSECURE);
+        // A demo on a local network says so explicitly.
+        let demo = format!(
+            r#"{{"authBase":"http://192.168.1.20:9000","environmentId":"{ENV}","allowPlainHttp":true}}"#
+        );
+        assert!(Config::parse(&demo, None).is_ok());
     }
 
     #[test]

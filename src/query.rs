@@ -38,24 +38,51 @@ impl Query {
     }
 
     /// The query string with `user_code` removed, for replacing the address bar so the code is in
-    /// no history entry, bookmark or `Referer`. Other parameters keep their order and encoding.
+    /// no history entry, bookmark or `Referer`. A pair goes when [`Query::parse`] would read its
+    /// key as `user_code` (`user%5Fcode` included: keys are compared decoded, as the parser reads
+    /// them); other pairs keep their order and encoding, and a fragment stays as it was.
     pub fn without_user_code(search: &str) -> String {
         let search = search.strip_prefix('?').unwrap_or(search);
-        let kept: Vec<&str> = search
+        let (query, fragment) = match search.split_once('#') {
+            Some((query, fragment)) => (query, Some(fragment)),
+            None => (search, None),
+        };
+        let kept: Vec<&str> = query
             .split('&')
-            .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("user_code"))
+            .filter(|pair| !pair.is_empty() && !is_user_code_key(pair))
             .collect();
-        if kept.is_empty() {
-            String::new()
-        } else {
-            format!("?{}", kept.join("&"))
+        let mut out = String::new();
+        if !kept.is_empty() {
+            out = format!("?{}", kept.join("&"));
         }
+        if let Some(fragment) = fragment {
+            out.push('#');
+            out.push_str(fragment);
+        }
+        out
     }
 }
 
+/// Whether one `key=value` pair's key, decoded as the parser decodes it, is `user_code`.
+fn is_user_code_key(pair: &str) -> bool {
+    form_urlencoded::parse(pair.as_bytes())
+        .next()
+        .is_some_and(|(key, _)| key == "user_code")
+}
+
 /// Whether a path is the page's own: `/device` or `/device/`, possibly below a prefix the operator
-/// hosts it under (`/portal/device`).
+/// hosts it under (`/portal/device`). A path with an empty segment (`//evil.example/device`), a
+/// backslash or an encoded slash or backslash is not: links built from it could leave the site.
 pub fn is_device_path(path: &str) -> bool {
+    let lower = path.to_ascii_lowercase();
+    if !path.starts_with('/')
+        || path.contains("//")
+        || path.contains('\\')
+        || lower.contains("%2f")
+        || lower.contains("%5c")
+    {
+        return false;
+    }
     let path = path.strip_suffix('/').unwrap_or(path);
     path == "/device" || path.ends_with("/device")
 }
@@ -104,6 +131,47 @@ mod tests {
         ];
         for (input, want) in cases {
             assert_eq!(Query::without_user_code(input), want, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn scrubs_the_user_code_however_its_key_is_encoded() {
+        for input in [
+            "?user%5Fcode=GKHF-JQBC",
+            "?user%5fcode=GKHF-JQBC&flowId=f",
+            "?%75ser_code=x",
+            "?a=1&user_code=X#frag",
+        ] {
+            let scrubbed = Query::without_user_code(input);
+            assert!(Query::parse(input).user_code.is_some(), "{input}");
+            assert_eq!(
+                Query::parse(&scrubbed).user_code,
+                None,
+                "{input} -> {scrubbed}"
+            );
+        }
+        assert_eq!(
+            Query::without_user_code("?user%5Fcode=X&flowId=f"),
+            "?flowId=f"
+        );
+        // What the parser does not read stays: it is not the code.
+        assert_eq!(Query::without_user_code("?USER_CODE=X"), "?USER_CODE=X");
+    }
+
+    #[test]
+    fn paths_that_lead_elsewhere_are_not_the_device_page() {
+        for not in [
+            "//evil.example/device",
+            "//evil.example/device/",
+            "/\\evil.example/device",
+            "/\\/evil.example/device",
+            "/%2F%2Fevil.example/device",
+            "/%2fevil.example/device",
+            "/evil%5Cexample/device",
+            "/portal//device",
+            "device",
+        ] {
+            assert!(!is_device_path(not), "{not}");
         }
     }
 

@@ -8,6 +8,10 @@ use std::fmt;
 /// How many significant characters a PingOne user code has.
 pub const CODE_LEN: usize = 8;
 
+/// The most characters the code field takes (its `maxlength`), and so the most a typed code
+/// keeps in storage.
+pub const FIELD_MAX: usize = 200;
+
 /// A user code in canonical form: eight upper-case letters or digits.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct UserCode(String);
@@ -78,22 +82,31 @@ pub enum Remembered {
 }
 
 impl Remembered {
-    /// The storage form: `link:GKHF-JQBC` or `typed:what they typed`.
+    /// A code from the link, kept only when it is one: whatever else a link carries (of any
+    /// length) is not worth remembering, and the person types the code instead.
+    pub fn from_link(raw: &str) -> Option<Self> {
+        UserCode::parse(raw).ok().map(Remembered::Linked)
+    }
+
+    /// The storage form: `link:GKHF-JQBC`, or `typed:` and what was typed as the field holds it
+    /// (at most [`FIELD_MAX`] characters, no control characters), so storage stays small
+    /// whatever was handed in.
     pub fn encode(&self) -> String {
         match self {
             Remembered::Linked(code) => format!("link:{code}"),
-            Remembered::Typed(text) => format!("typed:{text}"),
+            Remembered::Typed(text) => format!("typed:{}", as_field_holds(text)),
         }
     }
 
-    /// Reads the storage form; anything else (an older page's format, tampering) is forgotten.
+    /// Reads the storage form; anything [`encode`](Self::encode) does not write (an older
+    /// page's format, tampering, a code too long for the field) is forgotten.
     pub fn decode(stored: &str) -> Option<Self> {
         if let Some(code) = stored.strip_prefix("link:") {
-            UserCode::parse(code).ok().map(Remembered::Linked)
+            let code = UserCode::parse(code).ok()?;
+            (stored == format!("link:{code}")).then_some(Remembered::Linked(code))
         } else {
-            stored
-                .strip_prefix("typed:")
-                .map(|text| Remembered::Typed(text.to_owned()))
+            let text = stored.strip_prefix("typed:")?;
+            (as_field_holds(text) == text).then(|| Remembered::Typed(text.to_owned()))
         }
     }
 
@@ -112,6 +125,14 @@ impl Remembered {
             Remembered::Typed(text) => text.clone(),
         }
     }
+}
+
+/// Typed text as the code field holds it: no control characters, at most [`FIELD_MAX`].
+fn as_field_holds(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control())
+        .take(FIELD_MAX)
+        .collect()
 }
 
 /// Separators people put in codes: white space (including the no-break kinds phones insert),
@@ -181,6 +202,38 @@ mod tests {
         );
         assert_eq!(Remembered::decode("link:nope"), None);
         assert_eq!(Remembered::decode("GKHF-JQBC"), None);
+    }
+
+    #[test]
+    fn storage_holds_a_bounded_code() {
+        // A 20 kB "code" from a link or the field is never stored whole.
+        let huge = "A".repeat(20_000);
+        let stored = Remembered::Typed(huge.clone()).encode();
+        assert!(
+            stored.chars().count() <= "typed:".len() + FIELD_MAX,
+            "{} chars",
+            stored.len()
+        );
+        assert_eq!(
+            Remembered::decode(&stored),
+            Some(Remembered::Typed("A".repeat(FIELD_MAX)))
+        );
+        // Storage that was written by anything else is refused, not read.
+        assert!(Remembered::decode(&format!("typed:{huge}")).is_none());
+        assert!(Remembered::decode(&format!("link:{huge}")).is_none());
+        assert_eq!(Remembered::decode("typed:a\nb"), None);
+    }
+
+    #[test]
+    fn a_code_from_a_link_is_kept_only_if_it_is_one() {
+        assert_eq!(
+            Remembered::from_link("gkhf jqbc"),
+            Some(Remembered::Linked(
+                UserCode::parse("GKHFJQBC").expect("code")
+            ))
+        );
+        assert!(Remembered::from_link(&"A".repeat(20_000)).is_none());
+        assert_eq!(Remembered::from_link("gkhf"), None);
     }
 
     #[test]

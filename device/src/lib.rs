@@ -15,6 +15,7 @@ mod client;
 mod flow;
 mod id_token;
 mod outcome;
+mod sanitize;
 mod screen;
 
 use std::future::Future;
@@ -49,7 +50,8 @@ Exit codes:
   6    the server could not be reached (refused, DNS, timeout, connection dropped)
   130  stopped with Ctrl-C
 
-Without --json, output is a TV-like screen on a terminal and plain lines otherwise.
+Without --json, output is a TV-like screen on a terminal and plain lines otherwise;
+text from the server is shown with control characters and bidi controls replaced by �.
 With --json, stdout gets one JSON object when the code is issued and one at the end
 (`event`: code, then connected | access_denied | expired_token | error | unreachable |
 interrupted, with `exit_code`).";

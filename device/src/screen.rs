@@ -12,6 +12,7 @@ use tokio::time::{Duration, Instant};
 use crate::bigtext;
 use crate::client::{DeviceAuthorization, Error};
 use crate::outcome::{Connected, Expiry, Outcome};
+use crate::sanitize::for_terminal as shown;
 
 /// How output is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,10 +104,11 @@ impl<W: Write> Screen<W> {
             Mode::Plain => {
                 let mut text = format!(
                     "To connect this device, open {} and enter the code {}\n",
-                    auth.verification_uri, auth.user_code
+                    shown(&auth.verification_uri),
+                    shown(&auth.user_code)
                 );
                 if let Some(complete) = complete {
-                    text.push_str(&format!("(or open {complete})\n"));
+                    text.push_str(&format!("(or open {})\n", shown(complete)));
                 }
                 text.push_str(&format!(
                     "The code expires in {}. Waiting for approval...\n",
@@ -132,7 +134,7 @@ impl<W: Write> Screen<W> {
                 }
                 text.push_str(&format!(
                     "    {}\n",
-                    self.paint("1;4", &auth.verification_uri)
+                    self.paint("1;4", &shown(&auth.verification_uri))
                 ));
                 text.push_str("  and enter the code\n\n");
                 if let Some(lines) = bigtext::render(&auth.user_code) {
@@ -141,7 +143,7 @@ impl<W: Write> Screen<W> {
                     }
                     text.push('\n');
                 }
-                text.push_str(&format!("    {}\n\n", self.bold(&auth.user_code)));
+                text.push_str(&format!("    {}\n\n", self.bold(&shown(&auth.user_code))));
                 self.emit(&text);
             }
         }
@@ -149,6 +151,8 @@ impl<W: Write> Screen<W> {
 
     /// Between polls: the deadline, the current interval and anything worth saying.
     pub fn waiting(&mut self, deadline: Instant, interval: Duration, note: Option<String>) {
+        // A note can quote the server (an odd answer).
+        let note = note.map(|note| shown(&note).into_owned());
         if self.mode == Mode::Plain
             && let Some(note) = &note
         {
@@ -230,7 +234,7 @@ impl<W: Write> Screen<W> {
                     self.paint("1;31", "✘ Access denied:")
                 );
                 if let Some(d) = description {
-                    text.push_str(&format!("  server: {d}\n"));
+                    text.push_str(&format!("  server: {}\n", shown(d)));
                 }
                 text
             }
@@ -240,7 +244,7 @@ impl<W: Write> Screen<W> {
                     self.paint("1;31", "✘ The code expired:")
                 );
                 if let Expiry::Server(Some(d)) = expiry {
-                    text.push_str(&format!("  server: {d}\n"));
+                    text.push_str(&format!("  server: {}\n", shown(d)));
                 }
                 text
             }
@@ -254,8 +258,9 @@ impl<W: Write> Screen<W> {
             Some(user) => user.display_name(),
             None => "(no id_token: ask for the openid scope to see who)".to_owned(),
         };
-        let mut text = format!("{} {who}\n", self.paint("1;32", "✔ Connected as"));
-        let mut row = |label: &str, value: &str| text.push_str(&format!("  {label:<13} {value}\n"));
+        let mut text = format!("{} {}\n", self.paint("1;32", "✔ Connected as"), shown(&who));
+        let mut row =
+            |label: &str, value: &str| text.push_str(&format!("  {label:<13} {}\n", shown(value)));
         if let Some(sub) = c.user.as_ref().and_then(|u| u.sub.as_deref()) {
             row("user id", sub);
         }
@@ -284,21 +289,29 @@ impl<W: Write> Screen<W> {
         let failed = |what: &str| self.paint("1;31", what);
         match err {
             Error::Unreachable { url, reason } => format!(
-                "{} {url}\n  {reason}\n  Is --auth-base right, and is the server running?\n",
-                failed("✘ Could not reach")
+                "{} {}\n  {}\n  Is --auth-base right, and is the server running?\n",
+                failed("✘ Could not reach"),
+                shown(url),
+                shown(reason)
             ),
             Error::Server { url, status, body } => {
                 let mut text = format!(
-                    "{} {body}\n  (HTTP {status} from {url})\n",
-                    failed("✘ The server refused:")
+                    "{} {}\n  (HTTP {status} from {})\n",
+                    failed("✘ The server refused:"),
+                    shown(&body.to_string()),
+                    shown(url)
                 );
                 if let Some(hint) = hint(body.error.as_deref(), body.code.as_deref(), *status) {
                     text.push_str(&format!("  {hint}\n"));
                 }
                 text
             }
-            Error::Protocol { .. } => format!("{} {err}\n", failed("✘ Unexpected answer:")),
-            Error::Config(message) => format!("{} {message}\n", failed("✘")),
+            Error::Protocol { .. } => format!(
+                "{} {}\n",
+                failed("✘ Unexpected answer:"),
+                shown(&err.to_string())
+            ),
+            Error::Config(message) => format!("{} {}\n", failed("✘"), shown(message)),
         }
     }
 
@@ -443,6 +456,147 @@ mod tests {
         assert!(lines.iter().all(|l| l.chars().count() == width));
         // Two modules per row of text.
         assert_eq!(lines.len(), width.div_ceil(2));
+    }
+
+    /// What a screen in `mode` writes for `show`.
+    fn shown(mode: Mode, show: impl FnOnce(Screen<&mut Vec<u8>>)) -> String {
+        let mut out = Vec::new();
+        show(Screen::new(&mut out, mode, true));
+        String::from_utf8(out).expect("UTF-8")
+    }
+
+    /// The escape sequences and invisible reorderings a server tries to put on the screen.
+    const HOSTILE: [&str; 6] = [
+        "\x1b]52;c;ZXZpbA==\x07",             // OSC 52: write the clipboard
+        "\x1b]8;;https://evil.example\x1b\\", // OSC 8: a hidden link
+        "\x1b[2J\x1b[H",                      // clear the screen, cursor home
+        "\u{9b}31m",                          // C1 CSI
+        "\u{202e}",                           // bidi override
+        "\u{2066}",                           // bidi isolate
+    ];
+
+    fn assert_clean(text: &str, own_escapes: bool) {
+        for hostile in HOSTILE {
+            assert!(
+                !text.contains(hostile),
+                "{hostile:?} reached the screen: {text:?}"
+            );
+        }
+        for c in ['\u{7f}', '\u{9b}', '\u{202e}', '\u{2066}', '\u{7}'] {
+            assert!(!text.contains(c), "{c:?} reached the screen: {text:?}");
+        }
+        if !own_escapes {
+            assert!(
+                !text.contains('\x1b'),
+                "an escape reached the screen: {text:?}"
+            );
+        }
+    }
+
+    fn auth(verification_uri: &str) -> DeviceAuthorization {
+        DeviceAuthorization {
+            device_code: "dc".to_owned(),
+            user_code: format!("BVKV-2GZ2{}", HOSTILE[2]),
+            verification_uri: verification_uri.to_owned(),
+            verification_uri_complete: Some(format!("{verification_uri}?user_code=BVKV-2GZ2")),
+            expires_in: 600,
+            interval: Some(5),
+        }
+    }
+
+    #[test]
+    fn an_ansi_laden_verification_uri_is_shown_inert() {
+        let uri = format!("https://auth.example/device{}", HOSTILE.concat());
+        let plain = shown(Mode::Plain, |mut s| s.issued(&auth(&uri)));
+        assert_clean(&plain, false);
+        assert!(
+            plain.contains("https://auth.example/device\u{fffd}"),
+            "{plain}"
+        );
+        // The terminal screen keeps its own styles, and nothing of the server's.
+        let screen = shown(Mode::Terminal, |mut s| s.issued(&auth(&uri)));
+        assert_clean(&screen, true);
+        // --json stays exact: the values as the server sent them.
+        let json = shown(Mode::Json, |mut s| s.issued(&auth(&uri)));
+        let line: Value = serde_json::from_str(json.trim()).expect("one JSON line");
+        assert_eq!(line["verification_uri"], uri);
+        assert_eq!(line["user_code"], auth(&uri).user_code);
+    }
+
+    #[test]
+    fn an_osc_8_link_in_an_error_description_is_shown_inert() {
+        let description = format!(
+            "{}Click here{}\x1b]8;;\x1b\\ to continue",
+            HOSTILE[1], HOSTILE[0]
+        );
+        let endings = || {
+            [
+                Outcome::Denied(Some(description.clone())),
+                Outcome::Expired(Expiry::Server(Some(description.clone()))),
+                Outcome::Failed(Error::Server {
+                    url: "https://auth.example/as/token".to_owned(),
+                    status: 400,
+                    body: Box::new(crate::client::ErrorBody::parse(
+                        &json!({"error": "invalid_grant", "error_description": description})
+                            .to_string(),
+                    )),
+                }),
+                Outcome::Failed(Error::Protocol {
+                    url: "https://auth.example/as/token".to_owned(),
+                    status: 200,
+                    problem: description.clone(),
+                }),
+            ]
+        };
+        for (plain, terminal) in endings().into_iter().zip(endings()) {
+            let text = shown(Mode::Plain, |s| drop(s.finish(plain)));
+            assert_clean(&text, false);
+            assert!(text.contains("Click here"), "{text}");
+            assert_clean(&shown(Mode::Terminal, |s| drop(s.finish(terminal))), true);
+        }
+        let json = shown(Mode::Json, |s| {
+            drop(s.finish(Outcome::Denied(Some(description.clone()))))
+        });
+        let line: Value = serde_json::from_str(json.trim()).expect("one JSON line");
+        assert_eq!(line["error_description"], description);
+    }
+
+    #[test]
+    fn a_bidi_override_in_an_id_token_name_is_shown_inert() {
+        let user = crate::outcome::User {
+            sub: Some("5a8e\u{202e}".to_owned()),
+            preferred_username: Some("ada\u{2066}\x1b[8m".to_owned()),
+            given_name: Some("\u{202e}ecalevoL".to_owned()),
+            family_name: Some("Ada".to_owned()),
+            name: None,
+        };
+        let connected = || {
+            Outcome::Connected(Box::new(Connected {
+                scope: Some(format!("openid{}", HOSTILE[0])),
+                token_type: "Bearer\u{9b}2J".to_owned(),
+                expires_in: Some(3600),
+                user: Some(user.clone()),
+                id_token_problem: None,
+                tokens: crate::outcome::Tokens {
+                    access_token: format!("at{}", HOSTILE[2]),
+                    id_token: Some("id\u{202e}".to_owned()),
+                    refresh_token: Some("rt\u{2066}".to_owned()),
+                },
+            }))
+        };
+        let text = shown(Mode::Plain, |s| drop(s.finish(connected())));
+        assert_clean(&text, false);
+        assert!(
+            text.contains("\u{fffd}ecalevoL Ada (ada\u{fffd}\u{fffd}[8m)"),
+            "{text}"
+        );
+        assert_clean(
+            &shown(Mode::Terminal, |s| drop(s.finish(connected()))),
+            true,
+        );
+        let json = shown(Mode::Json, |s| drop(s.finish(connected())));
+        let line: Value = serde_json::from_str(json.trim()).expect("one JSON line");
+        assert_eq!(line["user"]["given_name"], "\u{202e}ecalevoL");
     }
 
     #[test]

@@ -49,6 +49,17 @@ pub struct Config {
     pub access_token_lifetime: u64,
     /// Largest request body accepted, in bytes; larger ones get `400 INVALID_REQUEST`.
     pub max_body_bytes: usize,
+    /// Most flows kept at once: every `GET {base}/device` makes one, so past this the oldest
+    /// is forgotten (as if it had idled out) and memory stays bounded whoever calls.
+    pub max_flows: usize,
+    /// Most browser sessions kept at once; past this the one unused longest is forgotten.
+    pub max_sessions: usize,
+    /// Most device authorizations kept at once; past this the oldest is forgotten.
+    pub max_devices: usize,
+    /// The token a peer other than this computer must present to the test hooks
+    /// (`Authorization: Bearer …`). `None`: a random one, made at start
+    /// (`Running::hook_token`).
+    pub hook_token: Option<String>,
     /// The session cookie's name and attributes.
     pub session_cookie: SessionCookie,
     /// The one application of the environment (a native app using the device grant).
@@ -323,6 +334,10 @@ impl Config {
             session_idle_timeout: 8 * 60 * 60,
             access_token_lifetime: 3600,
             max_body_bytes: 16 * 1024,
+            max_flows: 5_000,
+            max_sessions: 5_000,
+            max_devices: 5_000,
+            hook_token: None,
             session_cookie: SessionCookie::default(),
             application: Application::default(),
             users: vec![
@@ -393,6 +408,20 @@ impl Config {
         }
         if self.max_body_bytes < 64 {
             bail!("max_body_bytes must be at least 64");
+        }
+        for (key, value) in [
+            ("max_flows", self.max_flows),
+            ("max_sessions", self.max_sessions),
+            ("max_devices", self.max_devices),
+        ] {
+            if !(1..=1_000_000).contains(&value) {
+                bail!("{key} {value} is outside 1 to 1000000");
+            }
+        }
+        if let Some(token) = &self.hook_token
+            && (token.len() < 16 || !token.bytes().all(|b| b.is_ascii_graphic()))
+        {
+            bail!("hook_token must be at least 16 visible ASCII characters");
         }
         let cookie = &self.session_cookie;
         if cookie.name.is_empty()
@@ -604,6 +633,8 @@ mod tests {
                 "portal_origins",
             ),
             ("colour = \"blue\"", "colour"),
+            ("max_flows = 0", "max_flows"),
+            ("hook_token = \"short\"", "hook_token"),
             ("[application]\nlogin_page_url = \"\"", "login_page_url"),
         ] {
             let err = Config::from_toml_str(text).expect_err(text);

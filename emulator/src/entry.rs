@@ -91,25 +91,21 @@ fn enter(
         _ => env.hosted_sign_on(&flow_id),
     };
     info!(flow = %flow_id, status = status.as_str(), "flow created");
-    store.flows.insert(
-        flow_id.clone(),
-        Flow {
-            id: flow_id.clone(),
-            session_token,
-            session_id,
-            client_id,
-            user_id,
-            status,
-            user_code_hint: hint,
-            device_code: None,
-            failed_code_attempts: 0,
-            created_at: now,
-            expires_at: now + env.flow_idle,
-            actions: Vec::new(),
-            error: None,
-        },
-    );
-    store.flow_order.push(flow_id);
+    store.add_flow(Flow {
+        id: flow_id.clone(),
+        session_token,
+        session_id,
+        client_id,
+        user_id,
+        status,
+        user_code_hint: hint,
+        device_code: None,
+        failed_code_attempts: 0,
+        created_at: now,
+        expires_at: now + env.flow_idle,
+        actions: Vec::new(),
+        error: None,
+    });
     drop(store);
 
     let mut resp = redirect(&location);

@@ -28,6 +28,15 @@ pub struct Environment {
     pub max_user_code_attempts: u32,
     /// The largest request body, in bytes.
     pub max_body_bytes: usize,
+    /// The most flows, sessions and device authorizations held at once.
+    pub max_flows: usize,
+    /// See `max_flows`.
+    pub max_sessions: usize,
+    /// See `max_flows`.
+    pub max_devices: usize,
+    /// What a peer other than this computer presents to the test hooks
+    /// (`Authorization: Bearer …`): the configured one, or one made at start.
+    pub hook_token: String,
     /// Name and attributes of the session cookie.
     pub session_cookie: SessionCookie,
     /// The application, every value worked out.
@@ -125,6 +134,10 @@ impl Environment {
             token_lifetime: secs(config.access_token_lifetime),
             max_user_code_attempts: config.max_user_code_attempts,
             max_body_bytes: config.max_body_bytes,
+            max_flows: config.max_flows,
+            max_sessions: config.max_sessions,
+            max_devices: config.max_devices,
+            hook_token: config.hook_token.unwrap_or_else(crate::codes::opaque_token),
             session_cookie: config.session_cookie,
             application,
             users: config.users,

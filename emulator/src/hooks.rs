@@ -76,6 +76,25 @@ pub struct DeviceView {
     pub expires_at: String,
 }
 
+/// How much the emulator holds: `GET /__emulator/store`. Each count has a limit (`max_flows`,
+/// `max_sessions`, `max_devices` in the configuration), whoever calls.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StoreSize {
+    /// Flows.
+    pub flows: usize,
+    /// Entries of the list that orders the flows (never more than `flows`).
+    pub listed_flows: usize,
+    /// Requests recorded on all flows together.
+    pub actions: usize,
+    /// Browser sessions.
+    pub sessions: usize,
+    /// Device authorizations.
+    pub devices: usize,
+    /// User codes that find a device authorization (one each).
+    pub user_codes: usize,
+}
+
 /// Which requests a fault applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

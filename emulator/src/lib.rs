@@ -28,6 +28,7 @@ mod error;
 mod faults;
 mod flow_api;
 mod flow_resource;
+mod hook_guard;
 pub mod hooks;
 mod hosted;
 mod jwt;
@@ -46,3 +47,9 @@ pub use config::{
 };
 pub use environment::{Environment, ResolvedApplication};
 pub use server::{Options, Running, start};
+
+/// A fresh random token, as the emulator makes for its test hooks when none is configured: for a
+/// caller that starts the binary and wants to know it (`EMULATOR_HOOK_TOKEN`).
+pub fn new_hook_token() -> String {
+    codes::opaque_token()
+}

@@ -8,9 +8,19 @@ use anyhow::Context;
 use clap::Parser;
 use tracing_subscriber::EnvFilter;
 
+/// Where the token the test hooks ask of other machines may be set (else a random one is made).
+const HOOK_TOKEN_VAR: &str = "EMULATOR_HOOK_TOKEN";
+
 /// A local PingOne for the device authorization flow, with the verification page beside it.
 #[derive(Parser, Debug)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    after_help = "\
+Environment:
+  EMULATOR_HOOK_TOKEN  the token machines other than this one present to the test hooks
+                       (Authorization: Bearer ...); a random one, printed, when unset"
+)]
 struct Args {
     /// Address of the PingOne API listener.
     #[arg(long, default_value = "127.0.0.1:9000")]
@@ -71,6 +81,14 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     if args.public_host.is_some() {
         config.public_host = args.public_host.clone();
     }
+    // From the environment rather than a flag: other users of the machine can read flags.
+    let token_given = std::env::var_os(HOOK_TOKEN_VAR).is_some();
+    if let Some(token) = std::env::var_os(HOOK_TOKEN_VAR) {
+        let token = token
+            .into_string()
+            .map_err(|_| anyhow::anyhow!("{HOOK_TOKEN_VAR} is not UTF-8"))?;
+        config.hook_token = Some(token);
+    }
     config.custom_domain |= args.custom_domain;
     config.action_links_distinct |= args.distinct_action_links;
     if args.cross_site_cookie {
@@ -123,6 +141,19 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     println!("  hosted sign-on  {}", cfg.hosted_sign_on_page());
     println!("  page            {page_url}/device");
     println!("  test hooks      {}/__emulator/flows", running.api_url());
+    if !args.api.ip().is_loopback() {
+        println!(
+            "The API listens on {} beyond this computer: anyone who can reach it can use the \
+             emulated PingOne (its users and passwords above are public). The test hooks answer \
+             other machines only with their token{}",
+            args.api.ip(),
+            if token_given {
+                format!(" (from {HOOK_TOKEN_VAR})")
+            } else {
+                format!(":\n  Authorization: Bearer {}", running.hook_token())
+            }
+        );
+    }
     println!("Ctrl-C stops it.");
 
     tokio::signal::ctrl_c()

@@ -1,7 +1,7 @@
 //! The data the emulated environment keeps — browser sessions, flows with what they received,
 //! device authorizations — and the flow actions, named by their media types.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::time::Instant;
 
 use axum::http::HeaderMap;
@@ -12,14 +12,29 @@ use crate::clock::now;
 use crate::codes;
 use crate::request::media_type;
 
+/// An expired flow or device code is kept this long before it is forgotten: the hooks can still
+/// show its record, and a late call meets "expired" rather than "unknown".
+pub(crate) const KEPT_AFTER_EXPIRY: time::Duration = time::Duration::minutes(2);
+
+/// The most the store holds of each thing a client can make it create; past that the oldest
+/// goes.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Limits {
+    pub flows: usize,
+    pub sessions: usize,
+    pub devices: usize,
+}
+
 /// Everything that changes while the emulator runs; one mutex guards it (see `state`).
-#[derive(Default)]
 pub(crate) struct Store {
+    limits: Limits,
+    /// When [`Store::prune`] last looked through everything.
+    pruned_at: Option<OffsetDateTime>,
     /// By cookie value.
     pub sessions: HashMap<String, Session>,
     pub flows: HashMap<String, Flow>,
-    /// Flow ids in creation order, for the hooks' listing.
-    pub flow_order: Vec<String>,
+    /// Flow ids in creation order, for the hooks' listing and for forgetting the oldest.
+    pub flow_order: VecDeque<String>,
     /// By device code.
     pub devices: HashMap<String, Device>,
     /// Normalised user code → device code.
@@ -266,8 +281,67 @@ impl Device {
 }
 
 impl Store {
-    /// Starts a session for a user who just became known: `(cookie value, session id)`.
+    pub fn new(limits: Limits) -> Store {
+        Store {
+            limits,
+            pruned_at: None,
+            sessions: HashMap::new(),
+            flows: HashMap::new(),
+            flow_order: VecDeque::new(),
+            devices: HashMap::new(),
+            user_codes: HashMap::new(),
+            password_locks: HashMap::new(),
+            next_flow: None,
+        }
+    }
+
+    /// Keeps a new flow, forgetting the oldest ones past the limit.
+    pub fn add_flow(&mut self, flow: Flow) {
+        while self.flow_order.len() >= self.limits.flows {
+            let Some(oldest) = self.flow_order.pop_front() else {
+                break;
+            };
+            self.flows.remove(&oldest);
+        }
+        self.flow_order.push_back(flow.id.clone());
+        self.flows.insert(flow.id.clone(), flow);
+    }
+
+    /// Keeps a new device authorization under its normalised user code, forgetting the oldest
+    /// past the limit.
+    pub fn add_device(&mut self, normalized_user_code: String, device: Device) {
+        while self.devices.len() >= self.limits.devices {
+            let Some(oldest) = self
+                .devices
+                .values()
+                .min_by_key(|d| d.created_at)
+                .map(|d| d.device_code.clone())
+            else {
+                break;
+            };
+            if let Some(gone) = self.devices.remove(&oldest) {
+                self.user_codes.remove(&codes::normalize(&gone.user_code));
+            }
+        }
+        self.user_codes
+            .insert(normalized_user_code, device.device_code.clone());
+        self.devices.insert(device.device_code.clone(), device);
+    }
+
+    /// Starts a session for a user who just became known: `(cookie value, session id)`. Past
+    /// the limit, the session unused longest ends.
     pub fn start_session(&mut self, user_id: &str, now: OffsetDateTime) -> (String, String) {
+        while self.sessions.len() >= self.limits.sessions {
+            let Some(stalest) = self
+                .sessions
+                .iter()
+                .min_by_key(|(_, s)| s.last_used)
+                .map(|(token, _)| token.clone())
+            else {
+                break;
+            };
+            self.sessions.remove(&stalest);
+        }
         let token = codes::opaque_token();
         let id = uuid::Uuid::new_v4().to_string();
         self.sessions.insert(
@@ -281,13 +355,24 @@ impl Store {
         (token, id)
     }
 
-    /// Forgets what no client can reach any more: keeps memory bounded over a long demo.
+    /// Forgets what no client can reach any more, on each thing's own lifetime: a flow once it
+    /// idled out, a device authorization once its codes expired (each [`KEPT_AFTER_EXPIRY`]
+    /// later), a session once unused for `session_idle`. At most once a second: it looks
+    /// through everything, and every hand-off asks.
     pub fn prune(&mut self, now: OffsetDateTime, session_idle: time::Duration) {
-        let grace = time::Duration::hours(1);
-        self.flows.retain(|_, f| f.expires_at + grace > now);
+        if self
+            .pruned_at
+            .is_some_and(|at| now - at < time::Duration::SECOND && now >= at)
+        {
+            return;
+        }
+        self.pruned_at = Some(now);
+        self.flows
+            .retain(|_, f| f.expires_at + KEPT_AFTER_EXPIRY > now);
         let flows = &self.flows;
         self.flow_order.retain(|id| flows.contains_key(id));
-        self.devices.retain(|_, d| d.expires_at + grace > now);
+        self.devices
+            .retain(|_, d| d.expires_at + KEPT_AFTER_EXPIRY > now);
         let devices = &self.devices;
         self.user_codes.retain(|_, dc| devices.contains_key(dc));
         self.sessions
@@ -311,6 +396,93 @@ impl Store {
 mod tests {
     use super::*;
     use axum::http::{HeaderValue, header};
+
+    fn store(max: usize) -> Store {
+        Store::new(Limits {
+            flows: max,
+            sessions: max,
+            devices: max,
+        })
+    }
+
+    fn flow(id: &str, expires_at: OffsetDateTime) -> Flow {
+        Flow {
+            id: id.to_owned(),
+            session_token: None,
+            session_id: None,
+            client_id: None,
+            user_id: None,
+            status: FlowStatus::UsernamePasswordRequired,
+            user_code_hint: None,
+            device_code: None,
+            failed_code_attempts: 0,
+            created_at: expires_at,
+            expires_at,
+            actions: Vec::new(),
+            error: None,
+        }
+    }
+
+    fn device(code: &str, at: OffsetDateTime) -> Device {
+        Device {
+            device_code: format!("dc-{code}"),
+            user_code: code.to_owned(),
+            client_id: "c".to_owned(),
+            scopes: Vec::new(),
+            created_at: at,
+            expires_at: at + time::Duration::minutes(10),
+            interval: 5,
+            status: DeviceStatus::Pending,
+            polls: Vec::new(),
+            last_poll: None,
+        }
+    }
+
+    #[test]
+    fn past_its_limits_the_store_forgets_the_oldest() {
+        let now = now();
+        let mut store = store(3);
+        for i in 0..10 {
+            store.add_flow(flow(&format!("f{i}"), now + time::Duration::minutes(15)));
+            store.start_session("u", now + time::Duration::seconds(i));
+            store.add_device(
+                format!("CODE000{i}"),
+                device(&format!("CODE-000{i}"), now + time::Duration::seconds(i)),
+            );
+        }
+        assert_eq!(Vec::from(store.flow_order.clone()), ["f7", "f8", "f9"]);
+        assert_eq!(store.flows.len(), 3);
+        assert_eq!(store.sessions.len(), 3);
+        let oldest_session = store.sessions.values().map(|s| s.last_used).min();
+        assert_eq!(oldest_session, Some(now + time::Duration::seconds(7)));
+        let mut codes: Vec<&String> = store.user_codes.keys().collect();
+        codes.sort();
+        assert_eq!(codes, ["CODE0007", "CODE0008", "CODE0009"]);
+        assert_eq!(store.devices.len(), 3);
+    }
+
+    #[test]
+    fn things_are_pruned_on_their_own_lifetimes() {
+        let now = now();
+        let idle = time::Duration::hours(8);
+        let mut store = store(100);
+        let ago = |minutes| now - time::Duration::minutes(minutes);
+        store.add_flow(flow("idled-long-ago", ago(3)));
+        store.add_flow(flow("just-idled", ago(1)));
+        store.add_flow(flow("alive", now + time::Duration::minutes(15)));
+        store.add_device("OLD".to_owned(), device("OLD", ago(13)));
+        store.add_device("NEW".to_owned(), device("NEW", ago(1)));
+        store.start_session("u", now - idle - time::Duration::seconds(1));
+        store.start_session("u", now - time::Duration::hours(7));
+        store.prune(now, idle);
+        let mut flows: Vec<&String> = store.flows.keys().collect();
+        flows.sort();
+        assert_eq!(flows, ["alive", "just-idled"]);
+        assert_eq!(store.flow_order.len(), 2);
+        assert_eq!(store.user_codes.keys().collect::<Vec<_>>(), ["NEW"]);
+        assert_eq!(store.devices.len(), 1);
+        assert_eq!(store.sessions.len(), 1);
+    }
 
     #[test]
     fn statuses_round_trip() {

@@ -75,11 +75,8 @@ pub(crate) async fn device_authorization(
     let device_code = uuid::Uuid::new_v4().to_string();
     let expires_in = app.device_timeout;
     let interval = app.device_polling_interval;
-    store
-        .user_codes
-        .insert(codes::normalize(&user_code), device_code.clone());
-    store.devices.insert(
-        device_code.clone(),
+    store.add_device(
+        codes::normalize(&user_code),
         Device {
             device_code: device_code.clone(),
             user_code: user_code.clone(),

@@ -177,5 +177,44 @@ async fn config_json(State(st): State<Arc<Shared>>) -> Response {
     } else {
         config["environmentId"] = json!(env.environment_id);
     }
+    // The page takes plain http:// only to this computer unless told: a demo for a phone on the
+    // local network (`--public-host`) tells it.
+    if !is_loopback_url(&env.api_url) {
+        config["allowPlainHttp"] = json!(true);
+    }
     json_response(StatusCode::OK, &config)
+}
+
+/// Whether an `http://host:port` URL the emulator made names this computer.
+fn is_loopback_url(url: &str) -> bool {
+    let host = url
+        .strip_prefix("http://")
+        .and_then(|rest| rest.rsplit_once(':'))
+        .map(|(host, _)| host);
+    host.is_some_and(|host| {
+        host.eq_ignore_ascii_case("localhost")
+            || host == "[::1]"
+            || host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_is_allowed_only_off_loopback() {
+        for url in [
+            "http://127.0.0.1:9000",
+            "http://[::1]:9000",
+            "http://localhost:9000",
+        ] {
+            assert!(is_loopback_url(url), "{url}");
+        }
+        for url in ["http://192.168.1.20:9000", "http://tv-demo.local:9000"] {
+            assert!(!is_loopback_url(url), "{url}");
+        }
+    }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use anyhow::{Context, bail};
 use axum::Router;
+use axum::extract::ConnectInfo;
 use axum::http::{StatusCode, Uri};
 use axum::middleware::from_fn_with_state;
 use axum::response::{IntoResponse, Response};
@@ -27,9 +28,12 @@ use crate::config::{Config, is_uuid};
 use crate::environment::{Environment, ICON_PATH};
 use crate::error::{ApiError, OAuthError};
 use crate::faults::DropConnection;
-use crate::hooks::{DeviceView, FaultRequest, FaultRule, FlowView, HookError, NextFlowRequest};
+use crate::hook_guard::HookAccess;
+use crate::hooks::{
+    DeviceView, FaultRequest, FaultRule, FlowView, HookError, NextFlowRequest, StoreSize,
+};
 use crate::state::Shared;
-use crate::{cors, entry, faults, flow_api, hosted, oauth, page, test_hooks};
+use crate::{cors, entry, faults, flow_api, hook_guard, hosted, oauth, page, test_hooks};
 
 /// How the emulator runs: where it listens, what page it serves, which environment it holds.
 #[derive(Clone, Debug)]
@@ -79,6 +83,12 @@ impl Running {
     /// The application's client id.
     pub fn client_id(&self) -> &str {
         &self.shared.env.application.client_id
+    }
+
+    /// What a peer other than this computer presents to the test hooks
+    /// (`Authorization: Bearer …`).
+    pub fn hook_token(&self) -> &str {
+        &self.shared.env.hook_token
     }
 
     /// The environment in effect: the configuration with the values that follow the listeners
@@ -143,6 +153,11 @@ impl Running {
         test_hooks::clear_faults(&self.shared);
     }
 
+    /// How much the emulator holds now (`GET /__emulator/store`).
+    pub fn store_size(&self) -> StoreSize {
+        test_hooks::store_size(&self.shared)
+    }
+
     /// Stops accepting, lets requests in flight finish (at most 5 s), and returns.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);
@@ -200,7 +215,11 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     let page_url = page.as_ref().map(|(_, addr)| url(*addr));
     let apps_url = apps.as_ref().map(|(_, addr)| url(*addr));
     let env = Environment::resolve(config, api_url.clone(), page_url.clone(), apps_url.clone());
-    let shared = Arc::new(Shared::new(env));
+    let hooks = HookAccess {
+        port: api_bound.port(),
+        public_host,
+    };
+    let shared = Arc::new(Shared::new(env, hooks));
 
     let (shutdown, _) = watch::channel(false);
     let mut servers = Vec::new();
@@ -287,7 +306,9 @@ fn api_router(st: Arc<Shared>) -> Router {
     .method_not_allowed_fallback(method_not_allowed)
     .layer(from_fn_with_state(Arc::clone(&st), faults::api_faults))
     .layer(from_fn_with_state(Arc::clone(&st), cors::cors));
-    let hooks = test_hooks::router().method_not_allowed_fallback(method_not_allowed);
+    let hooks = test_hooks::router()
+        .route_layer(from_fn_with_state(Arc::clone(&st), hook_guard::guard))
+        .method_not_allowed_fallback(method_not_allowed);
     with_common_layers(hooks.merge(pingone).with_state(st))
 }
 
@@ -386,7 +407,10 @@ async fn serve(
             let service = hyper::service::service_fn(move |req: hyper::Request<Incoming>| {
                 let router = router.clone();
                 async move {
-                    let resp = match router.oneshot(req.map(axum::body::Body::new)).await {
+                    let mut req = req.map(axum::body::Body::new);
+                    // Who is asking, for the test hooks' guard.
+                    req.extensions_mut().insert(ConnectInfo(peer));
+                    let resp = match router.oneshot(req).await {
                         Ok(resp) => resp,
                         Err(never) => match never {},
                     };

@@ -4,20 +4,29 @@
 use std::sync::{Mutex, MutexGuard};
 
 use crate::environment::Environment;
+use crate::hook_guard::HookAccess;
 use crate::hooks::FaultRule;
-use crate::model::Store;
+use crate::model::{Limits, Store};
 
 pub(crate) struct Shared {
     pub env: Environment,
+    /// Who may use the test hooks.
+    pub hooks: HookAccess,
     store: Mutex<Store>,
     faults: Mutex<Vec<FaultRule>>,
 }
 
 impl Shared {
-    pub fn new(env: Environment) -> Self {
+    pub fn new(env: Environment, hooks: HookAccess) -> Self {
+        let limits = Limits {
+            flows: env.max_flows,
+            sessions: env.max_sessions,
+            devices: env.max_devices,
+        };
         Shared {
             env,
-            store: Mutex::new(Store::default()),
+            hooks,
+            store: Mutex::new(Store::new(limits)),
             faults: Mutex::new(Vec::new()),
         }
     }

@@ -18,7 +18,7 @@ use crate::codes;
 use crate::error::{ApiError, json_response};
 use crate::hooks::{
     ActionView, DeviceView, FaultRequest, FaultRule, FlowView, HookError, NextFlowRequest,
-    StatusRequest, is_status_name,
+    StatusRequest, StoreSize, is_status_name,
 };
 use crate::model::{Device, FirstStep, Flow, FlowStatus, Store};
 use crate::request::{PathParams, read_body};
@@ -204,6 +204,19 @@ pub(crate) fn clear_faults(st: &Shared) {
     st.lock_faults().clear();
 }
 
+/// How much the store holds.
+pub(crate) fn store_size(st: &Shared) -> StoreSize {
+    let store = st.lock();
+    StoreSize {
+        flows: store.flows.len(),
+        listed_flows: store.flow_order.len(),
+        actions: store.flows.values().map(|f| f.actions.len()).sum(),
+        sessions: store.sessions.len(),
+        devices: store.devices.len(),
+        user_codes: store.user_codes.len(),
+    }
+}
+
 pub(crate) fn router() -> Router<Arc<Shared>> {
     Router::new()
         .route("/__emulator/flows", get(http_flows))
@@ -222,6 +235,7 @@ pub(crate) fn router() -> Router<Arc<Shared>> {
                 .post(http_add_fault)
                 .delete(http_clear_faults),
         )
+        .route("/__emulator/store", get(http_store_size))
 }
 
 impl From<HookError> for ApiError {
@@ -311,6 +325,10 @@ async fn http_faults(State(st): State<Arc<Shared>>) -> Response {
 async fn http_add_fault(State(st): State<Arc<Shared>>, body: Body) -> Result<Response, ApiError> {
     let request: FaultRequest = typed_body(&st, body).await?;
     Ok(ok(add_fault(&st, request)?))
+}
+
+async fn http_store_size(State(st): State<Arc<Shared>>) -> Response {
+    ok(store_size(&st))
 }
 
 async fn http_clear_faults(State(st): State<Arc<Shared>>) -> Response {

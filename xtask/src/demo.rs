@@ -3,7 +3,7 @@
 //! opens the link (or scans the code), signs on as the demo user, confirms and allows, and the
 //! CLI says it is connected. Ctrl-C stops everything.
 
-use std::net::{SocketAddr, TcpStream};
+use std::net::{IpAddr, SocketAddr, TcpStream};
 use std::process::{Child, Command, ExitCode};
 use std::time::{Duration, Instant};
 
@@ -48,7 +48,12 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         (None, host) => host.to_owned(),
     };
     let bin = root.join("target/debug");
+    // Beyond loopback the hooks want a token from other machines: made here, so it can be told.
+    let hook_token = (!is_loopback(&args.host)).then(emulator::new_hook_token);
     let mut emulator = Command::new(bin.join("emulator"));
+    if let Some(token) = &hook_token {
+        emulator.env("EMULATOR_HOOK_TOKEN", token);
+    }
     emulator
         .args(["--api", &format!("{}:9000", args.host)])
         .args(["--page", &format!("{}:8080", args.host)])
@@ -70,6 +75,22 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     // group); xtask only waits for them, then cleans up.
     ctrlc::set_handler(|| {}).context("installing the Ctrl-C handler")?;
     println!();
+    if let Some(token) = &hook_token {
+        println!(
+            "This demo listens on {} (ports 8080, 9000 and 9001), so anyone on this",
+            args.host
+        );
+        println!(
+            "network can open the page, use the emulated PingOne, and sign on as its demo users,"
+        );
+        println!(
+            "whose passwords are public. The test hooks under /__emulator/ (which hand out device"
+        );
+        println!("codes and steer flows) answer other machines only with");
+        println!("  Authorization: Bearer {token}");
+        println!("Use it on a network you trust, and stop it with Ctrl-C when you are done.");
+        println!();
+    }
     println!("Open the link below on this machine (or scan the QR code on a phone on the same");
     println!("network with --host 0.0.0.0), sign on as ada / lovelace-1815, confirm and allow.");
     println!();
@@ -95,6 +116,12 @@ fn wait_for_port(addr: &str, limit: Duration) -> Result<()> {
         std::thread::sleep(Duration::from_millis(100));
     }
     Ok(())
+}
+
+/// Whether a listen address reaches this computer alone.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// The first address `hostname -I` lists (Linux), for links a phone on the LAN can open.

@@ -288,16 +288,21 @@ impl Emu {
             .expect("a valid fault");
     }
 
-    /// A hook over HTTP, with an optional raw JSON body: its status and its body.
+    /// A hook over HTTP, with an optional raw JSON body: its status and its body. Every change
+    /// is sent as `application/json`, as the hooks require.
     pub async fn hook_http(
         &self,
         method: reqwest::Method,
         path: &str,
         body: Option<String>,
     ) -> (StatusCode, Value) {
+        let changes = method != reqwest::Method::GET;
         let mut req = self.http.request(method, self.hook(path));
+        if changes {
+            req = req.header(CONTENT_TYPE, "application/json");
+        }
         if let Some(body) = body {
-            req = req.header(CONTENT_TYPE, "application/json").body(body);
+            req = req.body(body);
         }
         json_of(req.send().await.expect("hook")).await
     }

@@ -8,7 +8,7 @@ use emulator::hooks::{
     Action, DeviceView, Fault, FaultRequest, FaultRule, FlowView, HookError, NextFlowRequest,
     Route, StatusRequest,
 };
-use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE, ORIGIN};
+use reqwest::header::{ACCESS_CONTROL_ALLOW_ORIGIN, CONTENT_TYPE, HOST, ORIGIN};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
@@ -479,5 +479,76 @@ async fn the_next_flow_can_start_where_a_test_needs_it() {
             matches!(emu.running.next_flow(request), Err(HookError::Invalid(_))),
             "{status} {user:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_cross_site_text_plain_post_cannot_drive_a_hook() {
+    let emu = start().await;
+    let browser = browser();
+    let flow = emu.open_flow(&browser, None).await;
+    let fault = serde_json::to_string(&FaultRequest::new(Route::Any, 1, Fault::Drop))
+        .expect("serialisable");
+    let next = r#"{"status":"OTP_REQUIRED"}"#.to_owned();
+    // What any web page can send without asking first: a "simple" POST (a form, or `fetch` in
+    // no-cors mode) whose body is JSON but whose type is text/plain or a form's.
+    for media in [
+        "text/plain;charset=UTF-8",
+        "application/x-www-form-urlencoded",
+        "multipart/form-data; boundary=x",
+    ] {
+        for (path, body) in [
+            ("faults".to_owned(), fault.clone()),
+            (format!("flows/{flow}/expire"), String::new()),
+            ("next-flow".to_owned(), next.clone()),
+        ] {
+            let resp = emu
+                .http
+                .post(emu.hook(&path))
+                .header(CONTENT_TYPE, media)
+                .header(ORIGIN, "https://evil.example")
+                .body(body)
+                .send()
+                .await
+                .expect("post");
+            assert_eq!(
+                resp.status(),
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "{media} {path}"
+            );
+        }
+    }
+    // Nothing changed: no fault, the flow alive, the next flow starts as usual.
+    assert!(emu.running.faults().is_empty());
+    assert!(!emu.record(&flow).expired);
+    let (_, body) = emu.get_flow(&browser, &flow).await;
+    assert_eq!(body["status"], "USERNAME_PASSWORD_REQUIRED");
+    let fresh = emu.open_flow(&browser, None).await;
+    assert_eq!(emu.record(&fresh).status, "USERNAME_PASSWORD_REQUIRED");
+}
+
+#[tokio::test]
+async fn hooks_answer_only_a_host_that_names_this_listener() {
+    let emu = start().await;
+    emu.authorize_device().await;
+    let port = emu.api.rsplit(':').next().expect("a port").to_owned();
+    let devices_for = |host: String| {
+        let req = emu.http.get(emu.hook("devices")).header(HOST, &host);
+        async move { (json_of(req.send().await.expect("get")).await, host) }
+    };
+    // A site whose name was made to resolve to 127.0.0.1 (DNS rebinding) sends its own name.
+    for host in [
+        format!("rebind.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        "127.0.0.1:1".to_owned(),
+    ] {
+        let ((status, body), host) = devices_for(host).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{host}");
+        assert!(body.get(0).is_none(), "{host}: no device codes handed out");
+    }
+    for host in [format!("127.0.0.1:{port}"), format!("localhost:{port}")] {
+        let ((status, body), host) = devices_for(host).await;
+        assert_eq!(status, StatusCode::OK, "{host}");
+        assert_eq!(body.as_array().map(Vec::len), Some(1), "{host}");
     }
 }

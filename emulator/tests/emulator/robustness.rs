@@ -342,3 +342,36 @@ fn still_serving(rt: &tokio::runtime::Runtime, emu: &Emu) {
         assert_eq!(status, StatusCode::OK);
     });
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ten_thousand_hand_offs_leave_bounded_memory() {
+    let emu = start().await;
+    let url = emu.url("device");
+    // 10,000 `GET {base}/device`, each making a flow, from 16 clients at once.
+    let mut clients = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let (http, url) = (emu.http.clone(), url.clone());
+        clients.spawn(async move {
+            for _ in 0..625 {
+                let resp = http.get(&url).send().await.expect("hand-off");
+                assert_eq!(resp.status(), StatusCode::FOUND);
+            }
+        });
+    }
+    while let Some(done) = clients.join_next().await {
+        done.expect("a client finished");
+    }
+    let flows = emu.running.flows().len();
+    assert!(flows <= 5_000, "{flows} flows held after 10,000 hand-offs");
+    // Everything else the store holds, as the hooks count it.
+    let size = emu.running.store_size();
+    assert_eq!((size.flows, size.listed_flows), (flows, flows), "{size:?}");
+    assert_eq!(
+        (size.sessions, size.devices, size.actions),
+        (0, 0, 0),
+        "{size:?}"
+    );
+    let (status, body) = emu.hook_http(reqwest::Method::GET, "store", None).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body["flows"], flows);
+}
