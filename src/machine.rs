@@ -268,11 +268,6 @@ pub struct Told {
 
 /// The telling screen for `screen`, or `None` for the screens that take input (and loading).
 pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
-    let link = |label, href| Next::Link {
-        label,
-        href,
-        new_window: false,
-    };
     let problem = |title, body, next| Told {
         title,
         body,
