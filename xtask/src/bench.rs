@@ -3,15 +3,20 @@
 //! writes `target/bench/report.json` and `target/bench/report.md`:
 //! - weight: every dist file raw, gzip -9 and brotli, and the requests a cold load makes until
 //!   the first actionable screen;
-//! - time to act: headless Chromium, cold and warm cache, at the default CPU and at 4× CPU
-//!   throttling with a slow-4G network;
+//! - time to act on the redirect and the typed path: headless Chromium, cold and warm cache, at
+//!   the default CPU and at 4× CPU throttling with a slow-4G network, with the breakdown that
+//!   explains it; with `--baseline <rev>` that revision's page is built and timed in the same
+//!   run, loads alternating, so a change shows as a ratio;
 //! - the emulator under load: N device flows at once, end to end over HTTP.
 //!
 //! Never part of `cargo xtask test`: it takes minutes and its figures depend on the machine.
 
 mod act;
+mod baseline;
 mod load;
+mod phases;
 mod report;
+mod site;
 
 use std::path::Path;
 use std::time::Instant;
@@ -23,6 +28,7 @@ use browser_kit::{Browser, Network};
 use crate::project::{self, output};
 use crate::setup::{self, Tools};
 use act::Conditions;
+use site::Serving;
 
 /// What to measure, and how much.
 pub struct BenchArgs {
@@ -34,6 +40,8 @@ pub struct BenchArgs {
     pub concurrency: usize,
     /// Measure without the `.br`/`.gz` siblings (the "before" of that reduction).
     pub uncompressed: bool,
+    /// A git revision whose page is timed against this tree's in the same run.
+    pub baseline: Option<String>,
 }
 
 /// The conditions the page is timed under.
@@ -79,26 +87,42 @@ pub fn run(args: BenchArgs) -> Result<()> {
     let dist = out.join("dist");
     std::fs::create_dir_all(&out).with_context(|| format!("creating {}", out.display()))?;
 
-    println!(
-        "\n== bench: page build (trunk, release) into {}",
-        dist.display()
-    );
-    crate::page::build(&tools, &root, &dist)?;
-    let compressing = Instant::now();
+    println!("\n== bench: page build (release) into {}", dist.display());
+    let files = crate::page::build(&tools, &root, &dist)?;
     let files = if args.uncompressed {
         println!("== bench: weight (no precompressed siblings: --uncompressed)");
         crate::precompress::analyse(&dist, false)?
     } else {
-        println!("== bench: weight, and the precompressed siblings");
-        crate::precompress::run(&dist)?
+        files
     };
-    println!("   ({:.1} s)", compressing.elapsed().as_secs_f64());
+    let baseline = match &args.baseline {
+        Some(rev) => {
+            println!("\n== bench: the baseline's page ({rev})");
+            let b = baseline::build(&tools, &root, rev, &out, !args.uncompressed)?;
+            println!(
+                "   {} \"{}\": built by {}, served by {}",
+                b.commit,
+                b.subject,
+                b.recipe,
+                b.serving.describe()
+            );
+            Some(b)
+        }
+        None => None,
+    };
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let (series, load) = runtime.block_on(measure(&tools, &dist, &out, &args, steady))?;
+    let (series, marks, load) = runtime.block_on(measure(
+        &tools,
+        &dist,
+        baseline.as_ref(),
+        &out,
+        &args,
+        steady,
+    ))?;
 
     let ctx = report::Context {
         command: command_line(&args),
@@ -115,7 +139,28 @@ pub fn run(args: BenchArgs) -> Result<()> {
             "release"
         },
     };
-    let (json, md) = report::render(&ctx, &files, &series, &load);
+    let new = report::Build {
+        name: "new",
+        label: ctx.commit.clone(),
+        recipe: "this tree's release recipe (xtask/src/page.rs)".to_owned(),
+        serving: Serving::Policy.describe(),
+        marks: marks.new,
+        files,
+        counted: counted(&dist)?,
+    };
+    let old = match baseline {
+        Some(b) => Some(report::Build {
+            name: "baseline",
+            label: format!("{} ({}: \"{}\")", b.commit, b.asked, b.subject),
+            recipe: b.recipe.to_owned(),
+            serving: b.serving.describe(),
+            marks: marks.baseline,
+            counted: counted(&b.dist)?,
+            files: b.files,
+        }),
+        None => None,
+    };
+    let (json, md) = report::render(&ctx, &new, old.as_ref(), &series, &load);
     for (name, text) in [("report.json", &json), ("report.md", &md)] {
         let path = out.join(name);
         std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
@@ -129,37 +174,71 @@ pub fn run(args: BenchArgs) -> Result<()> {
     Ok(())
 }
 
+/// The files of `dist` the size budget counts (it knows which language files a phone loads).
+fn counted(dist: &Path) -> Result<Vec<String>> {
+    Ok(crate::size::measure(dist)?
+        .into_iter()
+        .map(|f| f.name)
+        .collect())
+}
+
+/// The marks each build sets, as found in its files.
+struct Marks {
+    new: Vec<&'static str>,
+    baseline: Vec<&'static str>,
+}
+
 async fn measure(
     tools: &Tools,
     dist: &Path,
+    baseline: Option<&baseline::Baseline>,
     out: &Path,
     args: &BenchArgs,
     steady: usize,
-) -> Result<(Vec<act::Series>, Vec<load::Outcome>)> {
+) -> Result<(Vec<act::Series>, Marks, Vec<load::Outcome>)> {
     let loopback = || "127.0.0.1:0".parse().context("loopback address");
 
     println!("\n== bench: time to act ({} runs per series)", args.runs);
-    let emu = emulator::start(emulator::Options {
-        api_addr: loopback()?,
-        page_addr: Some(loopback()?),
-        dist: Some(dist.to_path_buf()),
-        config: emulator::Config::demo(),
-    })
-    .await
-    .context("starting the emulator for the page")?;
+    let mut served = Vec::new();
+    if let Some(b) = baseline {
+        served.push(site::serve("baseline", &b.dist, b.serving).await?);
+    }
+    served.push(site::serve("new", dist, Serving::Policy).await?);
+    let sites: Vec<act::Site> = served.iter().map(|s| s.site.clone()).collect();
+    let marks_of = |build: &str| {
+        sites
+            .iter()
+            .find(|s| s.build == build)
+            .map(|s| s.marks.clone())
+            .unwrap_or_default()
+    };
+    let marks = Marks {
+        new: marks_of("new"),
+        baseline: marks_of("baseline"),
+    };
+    for s in &sites {
+        println!(
+            "   {}: page {}, API {}, marks besides {}: {}",
+            s.build,
+            s.page,
+            s.api,
+            act::ACTIONABLE_MARK,
+            if s.marks.is_empty() {
+                "none".to_owned()
+            } else {
+                s.marks.join(", ")
+            }
+        );
+    }
     let browser = Browser {
         chromedriver: tools.chromedriver.clone(),
         chromium: tools.chromium.clone(),
         out: out.to_path_buf(),
     };
-    let api = emu.api_url();
-    let target = act::Target {
-        api: &api,
-        env: emu.env_id(),
-        client_id: emu.client_id(),
-    };
-    let series = act::measure(&browser, &target, &conditions(), args.runs).await;
-    emu.shutdown().await;
+    let series = act::measure(&browser, &sites, &conditions(), args.runs).await;
+    for s in served {
+        s.shutdown().await;
+    }
     let series = series?;
 
     let mut passes = Vec::new();
@@ -210,7 +289,7 @@ async fn measure(
         }
         passes.push(outcome);
     }
-    Ok((series, passes))
+    Ok((series, marks, passes))
 }
 
 fn command_line(args: &BenchArgs) -> String {
@@ -220,6 +299,9 @@ fn command_line(args: &BenchArgs) -> String {
     );
     if args.uncompressed {
         line += " --uncompressed";
+    }
+    if let Some(rev) = &args.baseline {
+        line += &format!(" --baseline {rev}");
     }
     line
 }

@@ -45,9 +45,10 @@ enum Task {
     /// deploy/headers.toml: the committed examples, or with site values your own into --out.
     Hosting(recipes::HostingArgs),
     /// Build the page for release and measure it: weight, time to act in headless Chromium
-    /// (cold/warm, default and slow phone), the emulator under load. Writes target/bench/report.{json,md}.
+    /// (redirect and typed path, cold/warm, default and slow phone) against an optional
+    /// baseline revision, the emulator under load. Writes target/bench/report.{json,md}.
     Bench {
-        /// Cold+warm page-load pairs per set of conditions (at least 15 for the report).
+        /// Cold+warm page-load pairs per build, path and set of conditions (at least 15 for the report).
         #[arg(long, default_value_t = 15)]
         runs: usize,
         /// Device flows run concurrently against the emulator, end to end.
@@ -60,6 +61,10 @@ enum Task {
         /// Serve the page without its precompressed .br/.gz files (the "before" figures).
         #[arg(long)]
         uncompressed: bool,
+        /// A git revision (e.g. main) whose page is built too and timed in the same run,
+        /// loads alternating, so time to act is reported as a ratio new/baseline.
+        #[arg(long, value_name = "REV")]
+        baseline: Option<String>,
     },
 }
 
@@ -81,11 +86,13 @@ fn main() -> std::process::ExitCode {
             flows,
             concurrency,
             uncompressed,
+            baseline,
         } => bench::run(bench::BenchArgs {
             runs,
             flows,
             concurrency,
             uncompressed,
+            baseline,
         })
         .map(|()| std::process::ExitCode::SUCCESS),
     };

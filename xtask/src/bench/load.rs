@@ -186,9 +186,6 @@ async fn steps(
         return Err(failed("hand_off", format!("HTTP {}", resp.status())));
     }
     let location = header(&resp, LOCATION).ok_or_else(|| failed("hand_off", "no Location"))?;
-    let cookie = header(&resp, SET_COOKIE)
-        .and_then(|c| c.split(';').next().map(str::to_owned))
-        .ok_or_else(|| failed("hand_off", "no session cookie"))?;
     // Read to the end so the connection goes back to the pool.
     let _ = resp.bytes().await;
     timings.push(("hand_off", t.elapsed()));
@@ -199,7 +196,9 @@ async fn steps(
         .to_owned();
     let flow_url = format!("{base}/flows/{flow_id}");
 
-    // The page drives the flow.
+    // The page drives the flow. The sign-on starts the session: its answer sets the cookie
+    // every later call carries (the contract's documented moment, not the hand-off).
+    let mut cookie: Option<String> = None;
     let actions = [
         (
             "sign_on",
@@ -219,20 +218,24 @@ async fn steps(
     ];
     for (call, action, payload) in actions {
         let t = Instant::now();
-        let (status, body) = json_of(
-            call,
-            http.post(&flow_url)
-                .header(
-                    CONTENT_TYPE,
-                    format!("application/vnd.pingidentity.{action}+json"),
-                )
-                .header(COOKIE, &cookie)
-                .body(payload.to_string())
-                .send()
-                .await,
-        )
-        .await?;
+        let mut request = http.post(&flow_url).header(
+            CONTENT_TYPE,
+            format!("application/vnd.pingidentity.{action}+json"),
+        );
+        if let Some(cookie) = &cookie {
+            request = request.header(COOKIE, cookie);
+        }
+        let resp = request
+            .body(payload.to_string())
+            .send()
+            .await
+            .map_err(|e| failed(call, kind(&e)))?;
+        let set = header(&resp, SET_COOKIE).and_then(|c| c.split(';').next().map(str::to_owned));
+        let (status, body) = json_of(call, Ok(resp)).await?;
         expect(call, status, StatusCode::OK, &body)?;
+        if cookie.is_none() {
+            cookie = Some(set.ok_or_else(|| failed(call, "no session cookie"))?);
+        }
         timings.push((call, t.elapsed()));
     }
 
