@@ -27,7 +27,8 @@ struct Cli {
 enum Task {
     /// Install what the build and the tests need (idempotent; quick when all is there).
     Setup,
-    /// Set up, then build the page for release into dist/ (what `test`, `demo` and `bench` build).
+    /// Set up, then build the page for release into dist/ (what `test`, `demo` and `bench` build)
+    /// and the suite's copy into target/e2e-dist.
     Build,
     /// Set up, then run every check: fmt, clippy (host and wasm32), tests, release build, size budget.
     Test,
@@ -75,7 +76,10 @@ fn main() -> std::process::ExitCode {
         Task::Build => setup::run()
             .and_then(|tools| {
                 let root = project::root();
-                page::build(&tools, &root, &root.join("dist"))
+                page::build(&tools, &root, &root.join("dist"))?;
+                // The suite's copy (pseudo-locales added), so `cargo test --test e2e` can run
+                // against this build without the whole `cargo xtask test`.
+                languages::test_dist(&root, &root.join("dist"), &root.join("target/e2e-dist"))
             })
             .map(|_| std::process::ExitCode::SUCCESS),
         Task::Test => test::run().map(|()| std::process::ExitCode::SUCCESS),
