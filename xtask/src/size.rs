@@ -20,11 +20,21 @@ pub struct FileSize {
     pub brotli: u64,
 }
 
+/// Files a phone downloads only when the operator turns them on (the lazy modules), and those
+/// only a portal loads (`embed.js`): listed, never in the page's total.
+pub fn is_optional(name: &str) -> bool {
+    name.starts_with("assets/lazy/") || name == "embed.js"
+}
+
 /// What a phone downloads, sorted by name: every file under `dist` except the languages, of
-/// which a phone downloads one (so the largest counts), and precompressed siblings (`.br`, `.gz`).
+/// which a phone downloads one (so the largest counts), the optional files ([`is_optional`]),
+/// and precompressed siblings (`.br`, `.gz`).
 pub fn measure(dist: &Path) -> Result<Vec<FileSize>> {
-    let all = measure_all(dist)?;
-    let is_language = |f: &FileSize| f.name.starts_with("i18n/") && f.name != "i18n/index.json";
+    let all: Vec<FileSize> = measure_all(dist)?
+        .into_iter()
+        .filter(|f| !is_optional(&f.name))
+        .collect();
+    let is_language = |f: &FileSize| f.name.starts_with("i18n/");
     let largest = all
         .iter()
         .filter(|f| is_language(f))

@@ -82,6 +82,15 @@ pub fn run() -> Result<()> {
     step("size budget", &mut || {
         let files = size::measure(&root.join("dist"))?;
         print!("{}", size::table(&files));
+        for optional in size::measure_all(&root.join("dist"))?
+            .iter()
+            .filter(|f| size::is_optional(&f.name))
+        {
+            println!(
+                "(only when turned on, not in the total) {}: {} bytes brotli",
+                optional.name, optional.brotli
+            );
+        }
         let total: u64 = files.iter().map(|f| f.brotli).sum();
         if total > size::BUDGET_BYTES {
             bail!(
