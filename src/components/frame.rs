@@ -18,8 +18,20 @@ pub fn Frame(
     let heading = NodeRef::<H2>::new();
     Effect::new(move |_| {
         if let Some(h) = heading.get() {
-            // Focus is a courtesy: failing to move it changes nothing else.
-            let _ = h.focus();
+            // Unless the screen already put focus on one of its own fields (a code typed before
+            // the page started keeps its focus and caret). Focus is a courtesy: failing to move
+            // it changes nothing else.
+            let inside = h.parent_element().is_some_and(|screen| {
+                screen.contains(
+                    web_sys::window()
+                        .and_then(|w| w.document())
+                        .and_then(|d| d.active_element())
+                        .as_deref(),
+                )
+            });
+            if !inside {
+                let _ = h.focus();
+            }
         }
     });
     let class = if modifier.is_empty() {

@@ -1,0 +1,119 @@
+//! Before the WebAssembly: on `/device` opened by hand, `index.html`'s code field is usable while
+//! the WebAssembly is still on its way (here the emulator holds it back), and what the person did
+//! there (the text, the caret, focus, a pressed Enter) carries over when the page mounts.
+
+use std::time::Duration;
+
+use anyhow::{Result, ensure};
+use browser_kit::Key;
+use emulator::hooks::{Fault, Route};
+
+use crate::harness::Test;
+use crate::steps::CODE_FIELD;
+
+/// How long the emulator holds the WebAssembly back: time to type, short enough for the suite.
+const HELD_BACK_MS: u64 = 4_000;
+
+/// Whether the page has mounted (its own mark, set once the WebAssembly runs).
+async fn mounted(t: &Test) -> browser_kit::Result<bool> {
+    let v = t
+        .page
+        .js(
+            "return performance.getEntriesByName('device:mounted').length > 0",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_bool() == Some(true))
+}
+
+/// Waits for the page to mount.
+async fn until_mounted(t: &Test) -> Result<()> {
+    t.page
+        .wait(
+            "the page to mount",
+            Duration::from_millis(HELD_BACK_MS) + browser_kit::TIMEOUT,
+            || async { Ok(mounted(t).await?.then_some(())) },
+        )
+        .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_was_typed_before_the_webassembly_arrived_is_kept() -> Result<()> {
+    let (t, tv) = Test::with_tv("before-wasm-typed").await?;
+    t.pingone
+        .fault(Route::Wasm, 1, Fault::Latency { ms: HELD_BACK_MS })?;
+    t.page.open(&tv.verification_uri).await?;
+    // index.html's field, in the language file's words, before the page runs.
+    t.page.field(CODE_FIELD).await?.click().await?;
+    let typed = tv.user_code.replace('-', "");
+    t.page.type_text(&typed).await?;
+    t.page.press(Key::Left).await?;
+    t.page.press(Key::Left).await?;
+    ensure!(
+        !mounted(&t).await?,
+        "the page mounted before the person typed: the WebAssembly was not held back"
+    );
+    t.screen("typed-before-wasm").await?;
+
+    until_mounted(&t).await?;
+    assert_eq!(
+        t.page.value_of(CODE_FIELD).await?,
+        typed,
+        "the text is kept"
+    );
+    assert_eq!(
+        t.page.focused().await?,
+        format!("field {CODE_FIELD}"),
+        "focus stays in the field"
+    );
+    let caret = t
+        .page
+        .js("return document.activeElement.selectionStart", vec![])
+        .await?;
+    assert_eq!(
+        caret.as_u64(),
+        Some(typed.len() as u64 - 2),
+        "the caret stays where the person put it"
+    );
+    // The person goes on typing where the caret is, in the page's own field now.
+    t.page.press(Key::End).await?;
+    t.page.press(Key::Enter).await?;
+    t.sign_on().await?;
+    t.page
+        .expect_heading("Enter the code from your device")
+        .await?;
+    assert_eq!(t.page.value_of(CODE_FIELD).await?, typed);
+    let flow = t.pingone.only_flow()?;
+    assert_eq!(flow.user_code_hint.as_deref(), Some(tv.user_code.as_str()));
+    t.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn enter_pressed_before_the_webassembly_arrived_submits_once_it_has() -> Result<()> {
+    let (t, tv) = Test::with_tv("before-wasm-enter").await?;
+    t.pingone
+        .fault(Route::Wasm, 1, Fault::Latency { ms: HELD_BACK_MS })?;
+    t.page.open(&tv.verification_uri).await?;
+    t.page.field(CODE_FIELD).await?.click().await?;
+    t.page.type_text(&tv.user_code.to_lowercase()).await?;
+    t.page.press(Key::Enter).await?;
+    ensure!(
+        !mounted(&t).await?,
+        "the page mounted before Enter was pressed: the WebAssembly was not held back"
+    );
+    ensure!(
+        t.pingone.flows().is_empty(),
+        "nothing reaches PingOne before the page runs"
+    );
+
+    // Once the page runs, the pressed Enter is sent: PingOne's hand-off, then its sign-on.
+    t.sign_on().await?;
+    let flows = t.pingone.flows();
+    assert_eq!(flows.len(), 1, "the code was sent once: {flows:?}");
+    assert_eq!(
+        flows[0].user_code_hint.as_deref(),
+        Some(tv.user_code.as_str())
+    );
+    t.finish().await
+}
