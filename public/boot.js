@@ -12,6 +12,8 @@ const query = new URLSearchParams(location.search);
 const configLink = document.getElementById('device-config');
 const asset = (path) => new URL(path, configLink.href).href;
 const LANGUAGE_KEY = 'pingone-device.lang';
+// Where the page keeps a code between loads (src/browser.rs), as `typed:…` or `link:…`.
+const CODE_KEY = 'pingone-device.code';
 // Tags people's browsers send that name a language this page ships under another tag.
 const ALIASES = {
   iw: 'he', in: 'id', no: 'nb', nn: 'nb', tl: 'fil', zh: 'zh-Hans',
@@ -31,6 +33,7 @@ const LAZY = {};
 export const OWN_MESSAGES = [
   'page.title', 'page.loading', 'page.startFailed', 'code.title', 'code.label', 'code.hint', 'action.continue',
   'code.warning', 'page.help', 'page.privacy', 'page.terms', 'framed.title', 'framed.body', 'framed.open',
+  'page.language',
 ];
 
 // The language for the page, first match wins: `asked` (?lang=, kept for the tab across
@@ -179,6 +182,8 @@ if (typed && pre) {
     event.preventDefault();
     pre.dataset.submitted = 'true';
   });
+  const kept = storage()?.getItem(CODE_KEY);
+  if (kept?.startsWith('typed:')) pre.querySelector('input').value = kept.slice(6);
   words.then((file) => {
     for (const element of pre.querySelectorAll('[data-t]')) element.textContent = message(file, element.dataset.t);
     if (!pre.isConnected) return; // the page mounted first
@@ -187,6 +192,35 @@ if (typed && pre) {
     if (!performance.getEntriesByName('device:actionable').length) performance.mark('device:actionable');
   }).catch(() => {});
 }
+
+// The language picker: the languages this page offers, each by its own name (the browser's
+// Intl.DisplayNames, so no list of names is downloaded). A choice is kept for the visit (like
+// ?lang=) and the page reloads, resuming at its step (a flow is PingOne's to keep; a code being
+// typed is kept here, the way the page itself keeps one).
+function ownName(tag) {
+  try {
+    return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) || tag;
+  } catch {
+    return tag;
+  }
+}
+Promise.all([words, settings]).then(([file, s]) => {
+  const offered = (Array.isArray(s?.locales?.enabled) ? s.locales.enabled : LANGUAGES).filter((t) => TAG.test(t));
+  const picker = document.getElementById('language');
+  if (!picker || offered.length < 2) return;
+  const select = picker.querySelector('select');
+  for (const tag of offered) select.add(new Option(ownName(tag), tag, false, tag === file.locale));
+  picker.querySelector('label').textContent = message(file, 'page.language');
+  select.addEventListener('change', () => {
+    const typed = document.getElementById('user-code')?.value;
+    if (typed) storage()?.setItem(CODE_KEY, `typed:${typed}`);
+    storage()?.setItem(LANGUAGE_KEY, select.value);
+    const url = new URL(location.href);
+    if (url.searchParams.has('lang')) url.searchParams.set('lang', select.value);
+    location.replace(url.href);
+  });
+  picker.hidden = false;
+}).catch(() => {});
 
 async function boot() {
   const glue = document.querySelector('link[rel="modulepreload"]');

@@ -37,6 +37,7 @@ mod tv;
 
 mod accessibility;
 mod already_signed_on;
+mod before_wasm;
 mod busy;
 mod by_link;
 mod by_typing;
@@ -46,6 +47,7 @@ mod expiry;
 mod faults;
 mod hand_off;
 mod iframe;
+mod languages;
 mod locked_password;
 mod login_error;
 mod not_you;

@@ -31,7 +31,7 @@ struct Layout {
 
 impl Test {
     /// The screen on show fits the phone and has big enough targets (and is kept and audited).
-    async fn fits(&self, step: &str) -> Result<()> {
+    pub(crate) async fn fits(&self, step: &str) -> Result<()> {
         self.screen(step).await?;
         let layout: Layout = serde_json::from_value(self.page.js(LAYOUT, vec![]).await?)?;
         if !layout.problems.is_empty() {

@@ -8,7 +8,7 @@
 //! come from the `cldr-core` npm package that `cargo xtask setup` installs, never from a table of
 //! ours.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -348,13 +348,13 @@ pub fn check(dir: &Path, cldr: &Cldr) -> Result<Vec<Checked>> {
     Ok(checked)
 }
 
-/// Writes every language into `out` as shipped, and `out/index.json` (tag → own name) for the
-/// language picker; returns the tags written.
+/// Writes every language into `out` as shipped; returns the tags written. (The picker names each
+/// language through the browser's `Intl.DisplayNames`, so no list of names ships.)
 pub fn compile(dir: &Path, out: &Path) -> Result<Vec<String>> {
     let english_file = read(&dir.join("en.json"))?;
     let english = messages(&english_file)?;
     std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
-    let mut index = BTreeMap::new();
+    let mut tags = Vec::new();
     for (tag, path) in files(dir)? {
         let file = read(&path)?;
         let target = out.join(format!("{tag}.json"));
@@ -363,14 +363,10 @@ pub fn compile(dir: &Path, out: &Path) -> Result<Vec<String>> {
             serde_json::to_string(&shipped(&file.doc, english))?,
         )
         .with_context(|| format!("writing {}", target.display()))?;
-        if let Some(name) = file.doc.get("name").and_then(Value::as_str) {
-            index.insert(tag, name.to_owned());
-        }
+        tags.push(tag);
     }
-    let target = out.join("index.json");
-    std::fs::write(&target, serde_json::to_string(&index)?)
-        .with_context(|| format!("writing {}", target.display()))?;
-    Ok(index.into_keys().collect())
+    tags.sort();
+    Ok(tags)
 }
 
 /// Accents and stretches English (`en-XA`, about 40 % longer) or mirrors it right to left

@@ -1,0 +1,193 @@
+//! Languages: the whole flow in Arabic (right to left), Japanese and German, and in both
+//! pseudo-locales (`en-XA` longer, `ar-XB` mirrored) on a 360 px phone, every screen fitting;
+//! the link's `?lang=` kept across PingOne's redirect; the picker switching language mid-flow
+//! with the typed code kept. The words come from the built language files themselves, read
+//! with the page's own catalog.
+
+use anyhow::{Context, Result, ensure};
+use serde_json::json;
+
+use device_page::i18n::{Catalog, k};
+
+use crate::harness::{Test, config, dist};
+use crate::steps::{CODE_FIELD, PASSWORD, USERNAME};
+use crate::tv::Tv;
+
+/// A small phone: where longer and mirrored words break first.
+const SMALL_PHONE: (u32, u32) = (360, 640);
+
+/// A language as the page ships it (the suite's copy also holds the pseudo-locales).
+fn words(tag: &str) -> Result<Catalog> {
+    let path = dist()?.join("i18n").join(format!("{tag}.json"));
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    Catalog::parse(&text).with_context(|| format!("{} is not a language file", path.display()))
+}
+
+/// The emulator's page, offering `tags` (the pseudo-locales only when listed).
+async fn start(name: &str, tags: &[&str]) -> Result<(Test, Tv)> {
+    let mut settings = config();
+    settings.page_settings = json!({"locales": {"enabled": tags}})
+        .as_object()
+        .cloned()
+        .context("an object")?;
+    let t = Test::start_with(name, settings, SMALL_PHONE).await?;
+    let tv = t.pingone.tv().await?;
+    Ok((t, tv))
+}
+
+/// `<html lang dir>` as the page set them.
+async fn lang_dir(t: &Test) -> Result<(String, String)> {
+    let v = t
+        .page
+        .js(
+            "return [document.documentElement.lang, document.documentElement.dir]",
+            vec![],
+        )
+        .await?;
+    Ok((
+        v[0].as_str().unwrap_or_default().to_owned(),
+        v[1].as_str().unwrap_or_default().to_owned(),
+    ))
+}
+
+/// The person follows the TV's link with `?lang={tag}`: PingOne's hand-off and redirect, then
+/// sign-on, the code, consent and the end, each screen in that language and fitting the phone.
+async fn whole_flow_in(tag: &str, dir: &str) -> Result<()> {
+    let w = words(tag)?;
+    let (t, tv) = start(&format!("language-{tag}"), &["en", tag]).await?;
+    let link = format!("{}&lang={tag}", tv.verification_uri_complete);
+    t.page.open(&link).await?;
+
+    // After PingOne's redirect (which knows nothing of ?lang=), still this language.
+    t.page
+        .expect_heading(&w.text(k::SIGN_ON_TITLE, &[]))
+        .await?;
+    ensure!(
+        !t.page.url().await?.contains("lang="),
+        "the redirect came back with ?lang= (it should have been lost on the way)"
+    );
+    assert_eq!(lang_dir(&t).await?, (tag.to_owned(), dir.to_owned()));
+    assert_eq!(
+        t.page.js("return document.title", vec![]).await?,
+        json!(w.text(k::PAGE_TITLE, &[]))
+    );
+    t.fits("sign-on").await?;
+    t.page
+        .fill(&w.text(k::SIGN_ON_USERNAME, &[]), USERNAME)
+        .await?;
+    t.page
+        .fill(&w.text(k::SIGN_ON_PASSWORD, &[]), PASSWORD)
+        .await?;
+    t.page.click(&w.text(k::SIGN_ON_SUBMIT, &[])).await?;
+
+    t.page
+        .expect_screen(&w.text(k::CODE_FROM_LINK, &[]), &[tv.user_code.as_str()])
+        .await?;
+    t.fits("confirm-code").await?;
+    t.page.click(&w.text(k::CODE_CONFIRM, &[])).await?;
+
+    t.page
+        .expect_heading(&w.text(k::CONSENT_TITLE, &[]))
+        .await?;
+    t.fits("consent").await?;
+    t.page
+        .field(&w.text(k::CONSENT_CONFIRM, &[]))
+        .await?
+        .click()
+        .await?;
+    t.page.click(&w.text(k::CONSENT_ALLOW, &[])).await?;
+    t.page
+        .expect_heading(&w.text(k::END_CONNECTED_TITLE, &[]))
+        .await?;
+    t.fits("connected").await?;
+    tv.expect_token().await?;
+    t.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_flow_in_arabic_reads_right_to_left() -> Result<()> {
+    whole_flow_in("ar", "rtl").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_flow_in_japanese() -> Result<()> {
+    whole_flow_in("ja", "ltr").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn lang_de_survives_pingones_redirect() -> Result<()> {
+    whole_flow_in("de", "ltr").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_flow_fits_a_small_phone_in_longer_words() -> Result<()> {
+    whole_flow_in("en-XA", "ltr").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_flow_fits_a_small_phone_mirrored() -> Result<()> {
+    whole_flow_in("ar-XB", "rtl").await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_picker_switches_language_mid_flow_and_keeps_the_typed_code() -> Result<()> {
+    let (t, tv) = start("language-picker", &["en", "fr", "ar"]).await?;
+    let (fr, ar) = (words("fr")?, words("ar")?);
+    // /device typed by hand, the code typed, then sign-on and back to the code, in English.
+    t.page.open(&tv.verification_uri).await?;
+    t.page.fill(CODE_FIELD, &tv.user_code).await?;
+    t.page.click("Continue").await?;
+    t.sign_on().await?;
+    t.page
+        .expect_heading("Enter the code from your device")
+        .await?;
+    // The person changes the code a little (still the TV's), then the language.
+    let typed = tv.user_code.to_lowercase();
+    t.page.fill(CODE_FIELD, &typed).await?;
+    t.screen("picker-english").await?;
+    t.page
+        .field("Language")
+        .await?
+        .select_by_value("fr")
+        .await
+        .context("choosing Français")?;
+
+    // The same step, in French, with what was typed.
+    t.page.expect_heading(&fr.text(k::CODE_TITLE, &[])).await?;
+    assert_eq!(lang_dir(&t).await?, ("fr".to_owned(), "ltr".to_owned()));
+    assert_eq!(
+        t.page.value_of(&fr.text(k::CODE_LABEL, &[])).await?,
+        typed,
+        "the typed code is kept"
+    );
+    t.screen("picker-french").await?;
+    // The picker names each language in its own words.
+    let names = t
+        .page
+        .js(
+            "return [...document.querySelectorAll('#language-choice option')].map(o => o.textContent)",
+            vec![],
+        )
+        .await?;
+    assert_eq!(names, json!(["English", "français", "العربية"]));
+
+    // Right to left, mid-flow, and on to the end.
+    t.page
+        .field(&fr.text(k::PAGE_LANGUAGE, &[]))
+        .await?
+        .select_by_value("ar")
+        .await
+        .context("choosing العربية")?;
+    t.page.expect_heading(&ar.text(k::CODE_TITLE, &[])).await?;
+    assert_eq!(lang_dir(&t).await?, ("ar".to_owned(), "rtl".to_owned()));
+    assert_eq!(t.page.value_of(&ar.text(k::CODE_LABEL, &[])).await?, typed);
+    t.screen("picker-arabic").await?;
+    t.page.click(&ar.text(k::ACTION_CONTINUE, &[])).await?;
+    t.page
+        .expect_heading(&ar.text(k::CONSENT_TITLE, &[]))
+        .await?;
+    let flow = t.pingone.only_flow()?;
+    assert_eq!(flow.user_code_hint.as_deref(), Some(tv.user_code.as_str()));
+    t.finish().await
+}
