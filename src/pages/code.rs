@@ -88,7 +88,11 @@ pub fn CodeScreen(
             let Some(input) = field.get() else { return };
             if carried.focused {
                 let _ = input.focus();
-                let _ = input.set_selection_range(carried.selection.0, carried.selection.1);
+                // Once the field holds its text (setting a value puts the caret at its end).
+                let (start, end) = carried.selection;
+                request_animation_frame(move || {
+                    let _ = input.set_selection_range(start, end);
+                });
             }
             if carried.submitted {
                 submit_text();
