@@ -81,6 +81,10 @@ pub struct Config {
     /// Give each action link in `_links` its own URL (`{flow}?action={name}`) instead of the
     /// flow's, and accept an action only there: shows whether a client follows the links.
     pub action_links_distinct: bool,
+    /// More settings for the page's `config.json` (`locales`, `theme`, `embed`, `consent`, …),
+    /// merged over the ones the emulator writes: a TOML table here, JSON there. The emulator
+    /// does not read them.
+    pub page_settings: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Which characters user codes use; both are shown as `XXXX-XXXX`.
@@ -327,6 +331,7 @@ impl Config {
             environment_id: DEMO_ENV_ID.to_owned(),
             public_host: None,
             portal_origins: Vec::new(),
+            page_settings: serde_json::Map::new(),
             signing_key: "emulator-demo-environment-signing-key-not-a-secret".to_owned(),
             user_code_charset: UserCodeCharset::Alphanumeric,
             flow_idle_timeout: 15 * 60,

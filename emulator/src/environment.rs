@@ -49,6 +49,8 @@ pub struct Environment {
     pub page_url: Option<String>,
     /// The origins that may frame the page listener's page.
     pub portal_origins: Vec<String>,
+    /// Merged into the page's `config.json` (see `Config::page_settings`).
+    pub page_settings: serde_json::Map<String, serde_json::Value>,
     /// `http://host:port` of the hosted sign-on's host: the apps listener (PingOne's
     /// `apps.pingone.<region>`), or on a custom domain the API listener itself.
     pub apps_url: String,
@@ -148,6 +150,7 @@ impl Environment {
             api_url,
             page_url,
             portal_origins: config.portal_origins,
+            page_settings: config.page_settings,
             custom_domain: config.custom_domain,
             action_links_distinct: config.action_links_distinct,
         }

@@ -41,7 +41,7 @@ fn api_route(path: &str, base_path: &str) -> Option<Route> {
 fn take(st: &Shared, kind: Option<Route>, action: Option<Action>) -> Option<Fault> {
     let mut rules = st.lock_faults();
     let index = rules.iter().position(|r| match r.route {
-        Route::Any => true,
+        Route::Any => kind != Some(Route::Wasm),
         Route::FlowAction(wanted) => kind == Some(Route::Flows) && action == Some(wanted),
         route => Some(route) == kind,
     })?;
@@ -87,6 +87,21 @@ pub(crate) async fn config_faults(
         return next.run(req).await;
     }
     match take(&st, Some(Route::Config), None) {
+        Some(fault) => apply(&st, fault, req, next).await,
+        None => next.run(req).await,
+    }
+}
+
+/// Middleware for the page listener's static files: only the WebAssembly meets faults.
+pub(crate) async fn wasm_faults(
+    State(st): State<Arc<Shared>>,
+    req: Request,
+    next: Next,
+) -> Response {
+    if req.method() != Method::GET || !req.uri().path().ends_with(".wasm") {
+        return next.run(req).await;
+    }
+    match take(&st, Some(Route::Wasm), None) {
         Some(fault) => apply(&st, fault, req, next).await,
         None => next.run(req).await,
     }

@@ -112,6 +112,9 @@ pub enum Route {
     Token,
     /// The page listener's `/config.json`.
     Config,
+    /// The page listener's WebAssembly (`*.wasm`): e.g. held back to test what the page does
+    /// before it arrives.
+    Wasm,
     /// Every GET or POST on the API listener outside `/__emulator/`, and `/config.json`.
     Any,
 }

@@ -27,6 +27,7 @@ use crate::state::Shared;
 
 pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> anyhow::Result<Router> {
     let policy = Arc::new(PageHeaders::for_environment(&st.env)?);
+    let faulted = from_fn_with_state(st.clone(), faults::wasm_faults);
     let config = Router::new()
         .route("/config.json", get(config_json))
         .layer(from_fn_with_state(st.clone(), faults::config_faults))
@@ -57,7 +58,9 @@ pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> anyhow::Result<R
             )
         }),
     };
-    Ok(router.layer(from_fn_with_state(policy, apply_policy)))
+    Ok(router
+        .layer(faulted)
+        .layer(from_fn_with_state(policy, apply_policy)))
 }
 
 /// The page's response headers for this emulator, ready to send.
@@ -181,6 +184,9 @@ async fn config_json(State(st): State<Arc<Shared>>) -> Response {
     // local network (`--public-host`) tells it.
     if !is_loopback_url(&env.api_url) {
         config["allowPlainHttp"] = json!(true);
+    }
+    for (key, value) in &env.page_settings {
+        config[key] = value.clone();
     }
     json_response(StatusCode::OK, &config)
 }

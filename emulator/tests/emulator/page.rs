@@ -100,6 +100,49 @@ async fn the_page_listener_serves_the_page_and_its_config() {
 }
 
 #[tokio::test]
+async fn the_page_settings_reach_config_json_and_the_webassembly_takes_faults() {
+    let dir = dist("settings");
+    std::fs::write(dir.join("app_bg.wasm"), b"\0asm").expect("write");
+    let mut config = fast_config();
+    config.page_settings = json!({"locales": {"default": "de"}, "followResumeUrl": true})
+        .as_object()
+        .cloned()
+        .expect("an object");
+    let emu = start_with(config, true, Some(dir.clone())).await;
+    let page = emu.running.page_url().expect("page url");
+    let (_, config) = json_of(
+        emu.http
+            .get(format!("{page}/config.json"))
+            .send()
+            .await
+            .expect("get"),
+    )
+    .await;
+    assert_eq!(config["locales"], json!({"default": "de"}));
+    assert_eq!(config["followResumeUrl"], json!(true), "the settings win");
+    assert_eq!(config["authBase"], json!(emu.api), "the rest stays");
+
+    // A fault on the WebAssembly meets only the WebAssembly.
+    emu.fault(Route::Wasm, 1, Fault::Status { status: 503 });
+    let get = |path: &'static str| emu.http.get(format!("{page}{path}")).send();
+    assert_eq!(get("/app.js").await.expect("get").status(), StatusCode::OK);
+    assert_eq!(
+        get("/config.json").await.expect("get").status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        get("/app_bg.wasm").await.expect("get").status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        get("/app_bg.wasm").await.expect("get").status(),
+        StatusCode::OK
+    );
+    emu.running.shutdown().await;
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[tokio::test]
 async fn every_answer_carries_the_policy_that_ships() {
     let dir = dist("policy");
     std::fs::create_dir_all(dir.join("assets")).expect("assets");
