@@ -126,15 +126,13 @@ async fn branded(name: &str, brand: &Value, extra: &[(&str, &[u8])]) -> Result<T
     }
     let index_path = dist.join("index.html");
     let index = std::fs::read_to_string(&index_path).context("reading index.html")?;
-    ensure!(
-        index.contains(r#"href="/config.json""#),
-        "index.html no longer links /config.json"
-    );
-    std::fs::write(
-        &index_path,
-        index.replace(r#"href="/config.json""#, r#"href="/brand-config.json""#),
-    )
-    .context("writing index.html")?;
+    // The build minifies index.html, quotes and all.
+    let link = ["href=/config.json", r#"href="/config.json""#]
+        .into_iter()
+        .find(|l| index.contains(l))
+        .context("index.html no longer links /config.json")?;
+    std::fs::write(&index_path, index.replace(link, "href=/brand-config.json"))
+        .context("writing index.html")?;
     for stale in ["index.html.br", "index.html.gz"] {
         let _ = std::fs::remove_file(dist.join(stale));
     }
