@@ -467,3 +467,51 @@ async fn a_low_contrast_theme_is_corrected() -> Result<()> {
     );
     t.finish().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_operators_words_and_links_without_a_theme_in_german() -> Result<()> {
+    let example = example("light-brand")?;
+    let brand = json!({
+        "service": example["service"],
+        "notice": example["notice"],
+        "links": example["links"],
+    });
+    let t = branded("words", &brand, &[]).await?;
+    t.page.open(&t.pingone.page_url("/device?lang=de")).await?;
+    t.page.expect_text("Gerät mit Acme TV verbinden").await?;
+    let title = t.page.js("return document.title;", vec![]).await?;
+    ensure!(
+        title == "Gerät mit Acme TV verbinden",
+        "the tab says {title}"
+    );
+    t.page
+        .expect_text(
+            example["notice"]["de"]
+                .as_str()
+                .context("a German notice")?,
+        )
+        .await?;
+    for (label, key) in [
+        ("Hilfe", "help"),
+        ("Datenschutz", "privacy"),
+        ("Nutzungsbedingungen", "terms"),
+    ] {
+        let want = example["links"][key]
+            .as_str()
+            .or(example["links"][key]["de"].as_str())
+            .context("a link")?;
+        let (to, new_window) = t.page.link(label).await?;
+        ensure!(to == want && new_window, "{label} leads to {to}");
+    }
+    // Below the page's own screens, and no logo.
+    let order = t
+        .page
+        .js(
+            "return [document.body.lastElementChild.tagName, !!document.querySelector('header img')];",
+            vec![],
+        )
+        .await?;
+    ensure!(order == json!(["FOOTER", false]), "{order}");
+    t.screen("words-de").await?;
+    t.finish().await
+}
