@@ -111,9 +111,8 @@ async fn look(t: &Test) -> browser_kit::Result<Look> {
     })
 }
 
-/// A copy of the built page whose `index.html` reads `brand-config.json` (the emulator's
-/// `config.json` with `brand`'s keys, written once the emulator runs), with the example logos
-/// under `/brand/`.
+/// The built page with the example logos under `/brand/` (and `extra` files there), served by
+/// an emulator whose `config.json` carries `brand`'s keys.
 async fn branded(name: &str, brand: &Value, extra: &[(&str, &[u8])]) -> Result<Test> {
     let dist = Path::new(env!("CARGO_TARGET_TMPDIR"))
         .join("e2e-theme")
@@ -124,32 +123,12 @@ async fn branded(name: &str, brand: &Value, extra: &[(&str, &[u8])]) -> Result<T
     for (file, bytes) in extra {
         std::fs::write(dist.join("brand").join(file), bytes).context("writing a logo")?;
     }
-    let index_path = dist.join("index.html");
-    let index = std::fs::read_to_string(&index_path).context("reading index.html")?;
-    // The build minifies index.html, quotes and all.
-    let link = ["href=/config.json", r#"href="/config.json""#]
-        .into_iter()
-        .find(|l| index.contains(l))
-        .context("index.html no longer links /config.json")?;
-    std::fs::write(&index_path, index.replace(link, "href=/brand-config.json"))
-        .context("writing index.html")?;
-    for stale in ["index.html.br", "index.html.gz"] {
-        let _ = std::fs::remove_file(dist.join(stale));
-    }
-
-    let t = Test::start_serving(&format!("theme-{name}"), harness::config(), PHONE, &dist).await?;
-    let mut config: Value = reqwest::get(t.pingone.page_url("/config.json"))
-        .await?
-        .error_for_status()?
-        .json()
-        .await
-        .context("the emulator's config.json")?;
-    for (key, value) in brand.as_object().context("a brand is a JSON object")? {
-        config[key] = value.clone();
-    }
-    std::fs::write(dist.join("brand-config.json"), config.to_string())
-        .context("writing brand-config.json")?;
-    Ok(t)
+    let mut config = harness::config();
+    config.page_settings = brand
+        .as_object()
+        .context("a brand is a JSON object")?
+        .clone();
+    Test::start_serving(&format!("theme-{name}"), config, PHONE, &dist).await
 }
 
 fn example(name: &str) -> Result<Value> {
