@@ -33,7 +33,7 @@ const LAZY = {};
 export const OWN_MESSAGES = [
   'page.title', 'page.loading', 'page.startFailed', 'code.title', 'code.label', 'code.hint', 'action.continue',
   'code.warning', 'page.help', 'page.privacy', 'page.terms', 'framed.title', 'framed.body', 'framed.open',
-  'page.language',
+  'page.language', 'page.titleWithService', 'service.default',
 ];
 
 // The language for the page, first match wins: `asked` (?lang=, kept for the tab across
@@ -129,8 +129,34 @@ const language = settings.then(async (settings) => {
     available: enabled ?? LANGUAGES,
   });
   const answer = await text(asset(`i18n/${tag}.json`));
-  return answer.status === 200 ? answer.body : Promise.reject(new Error(`i18n/${tag}.json: ${answer.status}`));
+  if (answer.status !== 200) throw new Error(`i18n/${tag}.json: ${answer.status}`);
+  const service = localized(settings?.service, tag);
+  return service ? named(answer.body, service) : answer.body;
 });
+
+// One of the operator's texts (config.json: a string, or strings by language tag) for the page's
+// language: plain, trimmed, at most `max` characters; `null` when there is none fit to show.
+export function localized(value, tag, max = 60) {
+  const v = value && typeof value === 'object' ? value[tag] ?? value[tag.split('-')[0]] ?? value.en : value;
+  return typeof v === 'string' && new RegExp(`^[^<>\\p{C}]{1,${max}}$`, 'u').test(v.trim()) ? v.trim() : null;
+}
+
+// The language file with the operator's service name (config.json `service`) in the page's title
+// and wherever the page names the sign-on service, so both the page and this module show it.
+function named(body, service) {
+  try {
+    const file = JSON.parse(body);
+    const title = message(file, 'page.titleWithService');
+    for (const [key, value] of [['page.title', title.includes('{service}') && title.replace('{service}', service)], ['service.default', service]]) {
+      if (!value) continue;
+      if (Array.isArray(file.messages)) file.messages[OWN_MESSAGES.indexOf(key)] = value;
+      else file.messages[key] = value;
+    }
+    return JSON.stringify(file);
+  } catch {
+    return body; // not a language file: the page says so itself
+  }
+}
 const flowId = query.get('flowId');
 const flow = flowId
   ? config.then((answer) => {
@@ -141,7 +167,7 @@ const flow = flowId
 // What the page and its lazy modules start from. `settings` is config.json parsed (null when it
 // is not JSON), `words` the language file parsed, `message(file, key)` reads one of
 // OWN_MESSAGES from it.
-window.devicePage = { config, language, flow, lazy, settings, message };
+window.devicePage = { config, language, flow, lazy, settings, message, localized };
 
 // One of OWN_MESSAGES from a language file, in either form (keyed, or as shipped); a plural
 // message in its form for 8, the code's length.
@@ -155,12 +181,13 @@ const words = language.then((body) => JSON.parse(body));
 window.devicePage.words = words;
 
 // What an operator turns on in config.json is loaded only then (and only in builds that carry
-// the module): the brand (public/lazy/theme.js) when there is a `theme`, the portal protocol
+// the module): the brand (public/lazy/theme.js) when there is a `theme` or the operator's
+// `links` or `notice`, the portal protocol
 // (public/lazy/frame.js) whenever the page runs inside a frame. Each exports `start(settings,
 // devicePage)`.
 const framed = window.self !== window.top;
 settings.then(async (s) => {
-  for (const [name, wanted] of [['theme', Boolean(s?.theme)], ['frame', framed]]) {
+  for (const [name, wanted] of [['theme', Boolean(s?.theme || s?.links || s?.notice)], ['frame', framed]]) {
     if (wanted) (await lazy(name))?.start(s, window.devicePage);
   }
 }).catch((error) => console.error('device page: a module could not start', error));

@@ -56,4 +56,5 @@ mod policy;
 mod real_servers;
 mod reload;
 mod support_reference;
+mod theme;
 mod wrong_codes;

@@ -41,7 +41,7 @@ async fn whole_flow(kind: Kind) -> Result<()> {
         .join("e2e-real-servers")
         .join(kind.name());
     let dist = scratch.join("dist");
-    copy_dir(&harness::dist()?, &dist)?;
+    harness::copy_dir(&harness::dist()?, &dist)?;
     let config_json = reqwest::get(t.pingone.page_url("/config.json"))
         .await?
         .error_for_status()?
@@ -84,20 +84,4 @@ async fn whole_flow(kind: Kind) -> Result<()> {
         kind.name()
     );
     t.finish().await
-}
-
-/// Copies a folder's files and folders.
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to).with_context(|| format!("creating {}", to.display()))?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        if entry.file_type()?.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)
-                .with_context(|| format!("copying {}", entry.path().display()))?;
-        }
-    }
-    Ok(())
 }
