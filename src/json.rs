@@ -1,5 +1,5 @@
 //! JSON on the wire, with serde. In the page the text goes through the browser's own `JSON.parse`
-//! and `serde-wasm-bindgen` (no JSON library in the WebAssembly); natively, where the pure
+//! and `JSON.stringify` (no JSON library in the WebAssembly); natively, where the pure
 //! modules' tests run, through `serde_json`. Both back ends drive the same derived types.
 //!
 //! PingOne may add fields and change types (the contract's [model] facts), so wire types are built
@@ -13,8 +13,9 @@
 //! that only knows what JSON can hold and drops error messages unformatted. Measured against
 //! serde-wasm-bindgen's deserializer on the same wire types: its error messages alone link
 //! float and string `Debug` formatting into the WebAssembly (about 12 kB of the 32 kB raw that
-//! serde cost with it); this one keeps serde's derives for a fraction of that. Bodies are still
-//! written with serde-wasm-bindgen's serializer.
+//! serde cost with it); this one keeps serde's derives for a fraction of that. Bodies are written
+//! the same way: [`browser::Writer`] builds the browser object a derived `Serialize` describes
+//! (strings, booleans and structs: all a request body holds) for `JSON.stringify`.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -41,7 +42,8 @@ pub fn decode<T: DeserializeOwned>(text: &str) -> Result<T, String> {
 /// Encodes a wire type as JSON text.
 #[cfg(target_arch = "wasm32")]
 pub fn encode<T: Serialize>(value: &T) -> String {
-    serde_wasm_bindgen::to_value(value)
+    value
+        .serialize(browser::Writer)
         .ok()
         .and_then(|v| js_sys::JSON::stringify(&v).ok())
         .map(String::from)
@@ -232,6 +234,118 @@ mod browser {
             self.next += 1;
             seed.deserialize(Value(self.items.get(self.next - 1)))
                 .map(Some)
+        }
+    }
+
+    /// A serde `Serializer` into a browser value, for request bodies: strings, booleans and
+    /// structs of them. Anything else is refused (no body holds it).
+    pub struct Writer;
+
+    /// A struct being written: its object.
+    pub struct Written(Object);
+
+    type No = serde::ser::Impossible<JsValue, Refused>;
+
+    impl serde::ser::Error for Refused {
+        fn custom<T: std::fmt::Display>(_: T) -> Self {
+            Refused
+        }
+    }
+
+    /// Methods for what no body holds: each refuses.
+    macro_rules! refuse {
+        ($($name:ident($($arg:ty),*) -> $out:ty;)*) => {
+            $(fn $name(self, $(_: $arg),*) -> Result<$out, Refused> { Err(Refused) })*
+        };
+    }
+
+    impl serde::Serializer for Writer {
+        type Ok = JsValue;
+        type Error = Refused;
+        type SerializeSeq = No;
+        type SerializeTuple = No;
+        type SerializeTupleStruct = No;
+        type SerializeTupleVariant = No;
+        type SerializeMap = No;
+        type SerializeStruct = Written;
+        type SerializeStructVariant = No;
+
+        fn serialize_bool(self, v: bool) -> Result<JsValue, Refused> {
+            Ok(JsValue::from_bool(v))
+        }
+
+        fn serialize_str(self, v: &str) -> Result<JsValue, Refused> {
+            Ok(JsValue::from_str(v))
+        }
+
+        fn serialize_struct(self, _: &'static str, _: usize) -> Result<Written, Refused> {
+            Ok(Written(Object::new()))
+        }
+
+        fn serialize_some<T: ?Sized + serde::Serialize>(self, v: &T) -> Result<JsValue, Refused> {
+            v.serialize(self)
+        }
+
+        fn serialize_newtype_struct<T: ?Sized + serde::Serialize>(
+            self,
+            _: &'static str,
+            v: &T,
+        ) -> Result<JsValue, Refused> {
+            v.serialize(self)
+        }
+
+        fn serialize_newtype_variant<T: ?Sized + serde::Serialize>(
+            self,
+            _: &'static str,
+            _: u32,
+            _: &'static str,
+            _: &T,
+        ) -> Result<JsValue, Refused> {
+            Err(Refused)
+        }
+
+        refuse! {
+            serialize_i8(i8) -> JsValue;
+            serialize_i16(i16) -> JsValue;
+            serialize_i32(i32) -> JsValue;
+            serialize_i64(i64) -> JsValue;
+            serialize_u8(u8) -> JsValue;
+            serialize_u16(u16) -> JsValue;
+            serialize_u32(u32) -> JsValue;
+            serialize_u64(u64) -> JsValue;
+            serialize_f32(f32) -> JsValue;
+            serialize_f64(f64) -> JsValue;
+            serialize_char(char) -> JsValue;
+            serialize_bytes(&[u8]) -> JsValue;
+            serialize_none() -> JsValue;
+            serialize_unit() -> JsValue;
+            serialize_unit_struct(&'static str) -> JsValue;
+            serialize_unit_variant(&'static str, u32, &'static str) -> JsValue;
+            serialize_seq(Option<usize>) -> No;
+            serialize_tuple(usize) -> No;
+            serialize_tuple_struct(&'static str, usize) -> No;
+            serialize_tuple_variant(&'static str, u32, &'static str, usize) -> No;
+            serialize_map(Option<usize>) -> No;
+            serialize_struct_variant(&'static str, u32, &'static str, usize) -> No;
+        }
+    }
+
+    impl serde::ser::SerializeStruct for Written {
+        type Ok = JsValue;
+        type Error = Refused;
+
+        fn serialize_field<T: ?Sized + serde::Serialize>(
+            &mut self,
+            key: &'static str,
+            value: &T,
+        ) -> Result<(), Refused> {
+            let value = value.serialize(Writer)?;
+            Reflect::set(&self.0, &JsValue::from_str(key), &value).map_err(|_| Refused)?;
+            Ok(())
+        }
+
+        fn end(self) -> Result<JsValue, Refused> {
+            Ok(self.0.into())
         }
     }
 }

@@ -367,6 +367,7 @@ fn the_browser_reads_flows_errors_and_config_like_the_native_build() {
         Step::VerifyCode(UserCode::parse("gkhfjqbc").expect("code")).body(),
         r#"{"userCode":"GKHF-JQBC"}"#
     );
+    assert_eq!(Step::Consent(false).body(), r#"{"accept":false}"#);
 }
 
 /// The machine's telling screens as the page renders them: each end state's words, and a next

@@ -5,6 +5,7 @@ mod bench;
 mod demo;
 mod inline;
 mod languages;
+mod names;
 mod page;
 mod precompress;
 mod project;

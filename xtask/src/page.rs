@@ -6,7 +6,8 @@
 //!    machinery in the WebAssembly: 16 kB brotli of the page's 99 kB when measured). They are unstable compiler features, enabled on the stable
 //!    toolchain with `RUSTC_BOOTSTRAP=1` for this one build only. `DEVICE_PAGE_STABLE_BUILD=1`
 //!    builds without them (the page works the same, only heavier).
-//!    Then the exports no page ever calls are pruned from the WebAssembly ([`prune_exports`]).
+//!    Then the exports no page ever calls are pruned from the WebAssembly ([`prune_exports`]),
+//!    and the names between it and its glue shortened ([`names`]).
 //! 2. The languages, checked elsewhere, compiled into `dist/i18n` as the page ships them.
 //! 3. The JavaScript minified with esbuild (Trunk's minifier cannot read wasm-bindgen's glue),
 //!    with the integrity hashes in `index.html` updated; the build fails if a file did not shrink.
@@ -21,7 +22,7 @@ use sha2::{Digest, Sha384};
 use crate::precompress::{self, Compressed};
 use crate::project::sh;
 use crate::setup::Tools;
-use crate::{inline, languages};
+use crate::{inline, languages, names};
 
 /// Builds the page into `dist`.
 pub fn build(tools: &Tools, root: &Path, dist: &Path) -> Result<Vec<Compressed>> {
@@ -48,6 +49,7 @@ pub fn build(tools: &Tools, root: &Path, dist: &Path) -> Result<Vec<Compressed>>
     }
     sh(&mut trunk)?;
     prune_exports(tools, dist)?;
+    shorten_names(dist)?;
     let shipped = languages::compile(&root.join("i18n"), &dist.join("i18n"))?;
     let lazy = lazy_modules(tools, &root.join("public/lazy"), &dist.join("assets"))?;
     minify_scripts(tools, dist, &shipped, &lazy)?;
@@ -77,7 +79,8 @@ fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
         .find(|p| p.extension().is_some_and(|e| e == "wasm"))
         .with_context(|| format!("no .wasm in {}", assets.display()))?;
     let before = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let exports = export_names(&before).with_context(|| format!("reading {}", wasm.display()))?;
+    let exports =
+        names::export_names(&before).with_context(|| format!("reading {}", wasm.display()))?;
     let kept: Vec<serde_json::Value> = exports
         .iter()
         .filter(|name| !UNCALLED_EXPORTS.iter().any(|p| name.starts_with(p)))
@@ -154,47 +157,55 @@ fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
     Ok(())
 }
 
-/// The names a WebAssembly module exports, from its export section.
-fn export_names(module: &[u8]) -> Result<Vec<String>> {
-    fn leb(bytes: &[u8], at: &mut usize) -> Result<usize> {
-        let (mut value, mut shift) = (0usize, 0);
-        loop {
-            let byte = *bytes.get(*at).context("truncated module")?;
-            *at += 1;
-            value |= usize::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(value);
-            }
-            shift += 7;
-            if shift > 35 {
-                bail!("malformed LEB128 number");
-            }
+/// Renames the imports and long exports between the WebAssembly and its glue ([`names`]) and
+/// puts both files' new hashes in `index.html`.
+fn shorten_names(dist: &Path) -> Result<()> {
+    let assets = dist.join("assets");
+    let wasm = std::fs::read_dir(&assets)
+        .with_context(|| format!("reading {}", assets.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
+        .with_context(|| format!("no .wasm in {}", assets.display()))?;
+    let stem = wasm
+        .file_name()
+        .and_then(|n| n.to_str())
+        .and_then(|n| n.strip_suffix("_bg.wasm"))
+        .with_context(|| format!("{} is not wasm-bindgen's", wasm.display()))?;
+    let glue = assets.join(format!("{stem}.js"));
+    let module = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let text =
+        std::fs::read_to_string(&glue).with_context(|| format!("reading {}", glue.display()))?;
+    let (short_module, short_text) = names::shorten(&module, &text)
+        .with_context(|| format!("shortening the names of {}", wasm.display()))?;
+    let index_path = dist.join("index.html");
+    let mut index = std::fs::read_to_string(&index_path)
+        .with_context(|| format!("reading {}", index_path.display()))?;
+    for (path, before, after) in [
+        (&wasm, module.as_slice(), short_module.as_slice()),
+        (&glue, text.as_bytes(), short_text.as_bytes()),
+    ] {
+        let old = integrity(before);
+        if !index.contains(&old) {
+            bail!(
+                "{} has no integrity hash for {}",
+                index_path.display(),
+                path.display()
+            );
         }
+        index = index.replace(&old, &integrity(after));
+        std::fs::write(path, after).with_context(|| format!("writing {}", path.display()))?;
     }
-    if module.get(..4) != Some(b"\0asm") {
-        bail!("not a WebAssembly module");
-    }
-    let mut at = 8;
-    while at < module.len() {
-        let id = module[at];
-        at += 1;
-        let size = leb(module, &mut at)?;
-        let end = at + size;
-        if id != 7 {
-            at = end;
-            continue;
-        }
-        let mut names = Vec::new();
-        for _ in 0..leb(module, &mut at)? {
-            let len = leb(module, &mut at)?;
-            let name = module.get(at..at + len).context("truncated export name")?;
-            names.push(String::from_utf8(name.to_vec()).context("export name is not UTF-8")?);
-            at += len + 1; // the name, then the kind
-            leb(module, &mut at)?; // the index
-        }
-        return Ok(names);
-    }
-    Ok(Vec::new())
+    std::fs::write(&index_path, index)
+        .with_context(|| format!("writing {}", index_path.display()))?;
+    println!(
+        "shortened the names between {} and its glue: {} -> {} and {} -> {} bytes",
+        wasm.file_name().unwrap_or_default().to_string_lossy(),
+        module.len(),
+        short_module.len(),
+        text.len(),
+        short_text.len()
+    );
+    Ok(())
 }
 
 /// `sha384-…` as `integrity` attributes write it.
@@ -355,29 +366,6 @@ fn minify_scripts(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn export_names_come_from_the_export_section() {
-        // (module (func) (export "run" (func 0)) (export "intounderlyingsource_free" (func 0)))
-        let mut module = b"\0asm\x01\0\0\0".to_vec();
-        module.extend([1, 4, 1, 0x60, 0, 0]); // type section: () -> ()
-        module.extend([3, 2, 1, 0]); // function section
-        let mut exports = vec![2u8];
-        for name in ["run", "intounderlyingsource_free"] {
-            exports.push(name.len() as u8);
-            exports.extend(name.bytes());
-            exports.extend([0, 0]); // a function, index 0
-        }
-        module.push(7);
-        module.push(exports.len() as u8);
-        module.extend(exports);
-        module.extend([10, 4, 1, 2, 0, 0x0b]); // code section
-        assert_eq!(
-            export_names(&module).expect("a module"),
-            ["run", "intounderlyingsource_free"]
-        );
-        assert!(export_names(b"not wasm").is_err());
-    }
 
     #[test]
     fn integrity_is_the_sri_form_of_sha384() {
