@@ -29,6 +29,12 @@ fn main() {
     }
     all.push_str("];\n");
     out.push_str(&all);
+    // What every language file holds: all but the operator's messages (English only).
+    out.push_str("/// Every key a language file must have (the operator's messages are English only).\npub const PERSON: &[&str] = &[\n");
+    for key in messages.keys().filter(|k| !k.starts_with("operator.")) {
+        writeln!(out, "    {},", constant_name(key)).expect("write");
+    }
+    out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").expect("OUT_DIR")).join("keys.rs");
     std::fs::write(dest, out).expect("writing keys.rs");
 }

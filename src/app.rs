@@ -32,7 +32,9 @@ pub async fn start() {
     } else {
         None
     };
-    let texts = load_language().await;
+    // A broken config.json is explained in the operator's messages, which only English has.
+    let operator = matches!(config, Some(Err(ConfigFailure::Invalid(_))));
+    let texts = load_language(if operator { k::ALL } else { k::PERSON }).await;
     // Taken and mounted in one go, so the browser never paints between the two.
     let carried = browser::take_placeholders();
     if !texts {
@@ -49,15 +51,15 @@ async fn load_config(environment_id: Option<&str>) -> Result<Config, ConfigFailu
     Config::parse(&json, environment_id).map_err(ConfigFailure::Invalid)
 }
 
-/// Makes the chosen language the page's, with English filling whatever its file lacks; `false`
-/// when not even English arrived.
-async fn load_language() -> bool {
+/// Makes the chosen language the page's, with English filling whatever of `needed` its file
+/// lacks; `false` when not even English arrived.
+async fn load_language(needed: &[&str]) -> bool {
     let mut catalog = boot::language()
         .await
         .and_then(|text| Catalog::parse(&text));
     let complete = catalog
         .as_ref()
-        .is_some_and(|c| c.missing(k::ALL).is_empty());
+        .is_some_and(|c| c.missing(needed).is_empty());
     if !complete {
         let english = boot::english().await.and_then(|text| Catalog::parse(&text));
         catalog = match (catalog, english) {
@@ -69,7 +71,7 @@ async fn load_language() -> bool {
         };
     }
     match catalog {
-        Some(catalog) if catalog.missing(k::ALL).is_empty() => {
+        Some(catalog) if catalog.missing(needed).is_empty() => {
             i18n::set(catalog);
             true
         }

@@ -89,18 +89,18 @@ impl ConfigError {
     pub fn message(&self) -> (&'static str, Vec<(&'static str, String)>) {
         let key = |k: &str| vec![("key", k.to_owned())];
         match self {
-            ConfigError::Syntax => (k::CONFIG_SYNTAX, Vec::new()),
-            ConfigError::Html(url) => (k::CONFIG_HTML, vec![("url", url.clone())]),
+            ConfigError::Syntax => (k::OPERATOR_SYNTAX, Vec::new()),
+            ConfigError::Html(url) => (k::OPERATOR_HTML, vec![("url", url.clone())]),
             ConfigError::Status(url, status) => (
-                k::CONFIG_STATUS,
+                k::OPERATOR_STATUS,
                 vec![("url", url.clone()), ("status", status.to_string())],
             ),
-            ConfigError::Missing(name) => (k::CONFIG_MISSING, key(name)),
-            ConfigError::NotUrl(name) => (k::CONFIG_NOT_URL, key(name)),
-            ConfigError::Insecure(name) => (k::CONFIG_INSECURE, key(name)),
-            ConfigError::NotUuid(name) => (k::CONFIG_NOT_UUID, key(name)),
-            ConfigError::AppIdentifier => (k::CONFIG_APP_IDENTIFIER, Vec::new()),
-            ConfigError::CustomDomain => (k::CONFIG_CUSTOM_DOMAIN, Vec::new()),
+            ConfigError::Missing(name) => (k::OPERATOR_MISSING, key(name)),
+            ConfigError::NotUrl(name) => (k::OPERATOR_NOT_URL, key(name)),
+            ConfigError::Insecure(name) => (k::OPERATOR_INSECURE, key(name)),
+            ConfigError::NotUuid(name) => (k::OPERATOR_NOT_UUID, key(name)),
+            ConfigError::AppIdentifier => (k::OPERATOR_APP_IDENTIFIER, Vec::new()),
+            ConfigError::CustomDomain => (k::OPERATOR_CUSTOM_DOMAIN, Vec::new()),
             ConfigError::EnvironmentNotServed => (k::ENVIRONMENT_BODY, Vec::new()),
         }
     }
@@ -570,7 +570,7 @@ mod tests {
             assert_eq!(err.key(), "authBase", "{base}");
             assert_eq!(
                 err.message(),
-                (k::CONFIG_INSECURE, vec![("key", "authBase".to_owned())]),
+                (k::OPERATOR_INSECURE, vec![("key", "authBase".to_owned())]),
                 "{base}"
             );
         }
@@ -592,7 +592,7 @@ mod tests {
         );
         let err = Config::parse(&sign_on, None).expect_err("http sign-on");
         assert_eq!(err.key(), "hostedSignOnUrl");
-        assert_eq!(err.message().0, k::CONFIG_INSECURE);
+        assert_eq!(err.message().0, k::OPERATOR_INSECURE);
         // A demo on a local network says so explicitly.
         let demo = format!(
             r#"{{"authBase":"http://192.168.1.20:9000","environmentId":"{ENV}","allowPlainHttp":true}}"#

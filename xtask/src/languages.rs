@@ -130,13 +130,24 @@ fn messages(file: &File) -> Result<&Map<String, Value>> {
         .with_context(|| format!("{}: no \"messages\" object", file.name))
 }
 
+/// Messages for the site's operator (the details of a broken config.json), in English only: a
+/// person sees them under a translated "tell the site's operator", and they name config.json's
+/// keys. They come last in en.json; other files leave them out.
+pub fn is_operator(key: &str) -> bool {
+    key.starts_with("operator.")
+}
+
 /// The form the page ships: minified, the messages as an array in English's key order.
 pub fn shipped(file_doc: &Value, english: &Map<String, Value>) -> Value {
     let own = file_doc.get("messages").and_then(Value::as_object);
-    let messages: Vec<Value> = english
+    let mut messages: Vec<Value> = english
         .keys()
         .map(|k| own.and_then(|m| m.get(k)).cloned().unwrap_or(Value::Null))
         .collect();
+    // The operator's messages come last in en.json and only English has them: no trailing nulls.
+    while messages.last().is_some_and(Value::is_null) {
+        messages.pop();
+    }
     json!({
         "locale": file_doc.get("locale"),
         "name": file_doc.get("name"),
@@ -196,7 +207,10 @@ fn problems(
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    for key in english.keys().filter(|k| !own.contains_key(*k)) {
+    for key in english
+        .keys()
+        .filter(|k| !own.contains_key(*k) && !is_operator(k))
+    {
         out.push(format!("{name}: key {key} is missing"));
     }
     for key in own.keys().filter(|k| !english.contains_key(*k)) {
