@@ -91,11 +91,6 @@ async fn whole_flow_in(tag: &str, dir: &str) -> Result<()> {
         .expect_heading(&w.text(k::CONSENT_TITLE, &[]))
         .await?;
     t.fits("consent").await?;
-    t.page
-        .field(&w.text(k::CONSENT_CONFIRM, &[]))
-        .await?
-        .click()
-        .await?;
     t.page.click(&w.text(k::CONSENT_ALLOW, &[])).await?;
     t.page
         .expect_heading(&w.text(k::END_CONNECTED_TITLE, &[]))
