@@ -67,6 +67,9 @@ pub enum ConfigError {
     /// `environmentIds`): someone else's link, which must not send the person anywhere.
     #[error("the link's environmentId is not one config.json serves")]
     EnvironmentNotServed,
+    /// An `embed.parentOrigins` entry (quoted) is not an origin.
+    #[error("config.json \"embed.parentOrigins\" has {0:?}, not an origin")]
+    NotOrigin(String),
 }
 
 impl ConfigError {
@@ -82,6 +85,7 @@ impl ConfigError {
             ConfigError::AppIdentifier => "appIdentifier",
             ConfigError::CustomDomain => "customDomain",
             ConfigError::EnvironmentNotServed => "environmentId",
+            ConfigError::NotOrigin(_) => PARENT_ORIGINS,
         }
     }
 
@@ -102,6 +106,10 @@ impl ConfigError {
             ConfigError::AppIdentifier => (k::OPERATOR_APP_IDENTIFIER, Vec::new()),
             ConfigError::CustomDomain => (k::OPERATOR_CUSTOM_DOMAIN, Vec::new()),
             ConfigError::EnvironmentNotServed => (k::ENVIRONMENT_BODY, Vec::new()),
+            ConfigError::NotOrigin(value) => (
+                k::CONFIG_NOT_ORIGIN,
+                vec![("key", PARENT_ORIGINS.to_owned()), ("value", value.clone())],
+            ),
         }
     }
 }
@@ -118,6 +126,7 @@ struct Raw {
     hosted_sign_on_url: Text,
     follow_resume_url: Flag,
     allow_plain_http: Flag,
+    embed: Obj<Embed>,
 }
 
 /// `environmentIds` as written: absent, a list of strings, or something else (`Wrong`, which the
@@ -195,6 +204,8 @@ impl Config {
             Some(at) => Some(url("hostedSignOnUrl", &at, plain_http)?.to_owned()),
             None => None,
         };
+
+        check_parent_origins(raw.embed.0.map(|e| e.parent_origins), plain_http)?;
 
         // Last, once the file itself is known to be right: the environment the link names.
         let environment_id = match environment_id.map(str::trim).filter(|id| !id.is_empty()) {
@@ -353,6 +364,109 @@ fn is_app_identifier(s: &str) -> bool {
     (1..=50).contains(&s.len())
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+// --- Portals (issue 18): `embed.parentOrigins` -------------------------------------------------
+// The page only checks the list here, so a wrong entry gets the configuration screen; the
+// portal protocol itself (public/lazy/frame.js) reads it from config.json.
+
+const PARENT_ORIGINS: &str = "embed.parentOrigins";
+
+/// `embed` as written.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct Embed {
+    parent_origins: Ids,
+}
+
+/// Each entry must be an exact origin (`https://portal.example.com`, `http://` only to this
+/// computer unless `allowPlainHttp`): never `*`, a path or another scheme, since the page posts
+/// to each and the browser delivers to any page of an origin it names.
+fn check_parent_origins(listed: Option<Ids>, plain_http: bool) -> Result<(), ConfigError> {
+    let entries = match listed {
+        None | Some(Ids::Absent) => return Ok(()),
+        Some(Ids::Listed(entries)) => entries,
+        Some(Ids::Wrong) => return Err(ConfigError::NotOrigin(String::new())),
+    };
+    for Text(entry) in entries {
+        let entry = entry.unwrap_or_default();
+        let is_origin = url(PARENT_ORIGINS, &entry, plain_http).is_ok_and(|u| origin(u) == u)
+            && !entry.contains(['@', '\\']);
+        if !is_origin {
+            return Err(ConfigError::NotOrigin(entry));
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod parent_origin_tests {
+    use super::*;
+
+    fn with(list: &str) -> Result<Config, ConfigError> {
+        Config::parse(
+            &format!(
+                r#"{{"authBase":"https://auth.example.com","embed":{{"parentOrigins":{list}}}}}"#
+            ),
+            None,
+        )
+    }
+
+    #[test]
+    fn exact_origins_pass() {
+        for list in [
+            "[]",
+            "null",
+            r#"["https://portal.example.com"]"#,
+            r#"["https://portal.example.com:8443","http://localhost:8080","http://127.0.0.1:1"]"#,
+        ] {
+            assert!(with(list).is_ok(), "{list}");
+        }
+        let no_embed = Config::parse(r#"{"authBase":"https://auth.example.com"}"#, None);
+        assert!(no_embed.is_ok());
+    }
+
+    #[test]
+    fn anything_else_is_named() {
+        for (list, value) in [
+            (r#"["*"]"#, "*"),
+            (
+                r#"["https://portal.example.com/"]"#,
+                "https://portal.example.com/",
+            ),
+            (
+                r#"["https://portal.example.com/app"]"#,
+                "https://portal.example.com/app",
+            ),
+            (r#"["javascript:alert(1)"]"#, "javascript:alert(1)"),
+            (r#"["https:"]"#, "https:"),
+            (
+                r#"["http://portal.example.com"]"#,
+                "http://portal.example.com",
+            ),
+            (
+                r#"["https://a@portal.example.com"]"#,
+                "https://a@portal.example.com",
+            ),
+            (r#"["https://ok.example.com",""]"#, ""),
+            (r#"[7]"#, ""),
+            (r#""https://portal.example.com""#, ""),
+        ] {
+            let err = with(list).expect_err(list);
+            assert_eq!(err.key(), PARENT_ORIGINS, "{list}");
+            assert_eq!(
+                err.message(),
+                (
+                    k::CONFIG_NOT_ORIGIN,
+                    vec![
+                        ("key", PARENT_ORIGINS.to_owned()),
+                        ("value", value.to_owned())
+                    ]
+                ),
+                "{list}"
+            );
+        }
+    }
 }
 
 #[cfg(test)]
