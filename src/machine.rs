@@ -204,6 +204,8 @@ pub fn announced(screen: &Screen, linked: bool) -> (&'static str, Option<&'stati
         Screen::End(End::Connected) => ("done", Some("connected")),
         Screen::End(End::Refused) => ("done", Some("refused")),
         Screen::End(End::CodeExpired | End::FlowExpired) => ("problem", Some("expired")),
+        // Not over: the flow goes on in a window of its own (`continued-in-window` once opened).
+        Screen::End(End::CookieBlocked) => ("hand-off", None),
         Screen::End(_) => ("problem", Some("failed")),
     }
 }
@@ -647,7 +649,6 @@ mod tests {
             End::CodeUsed,
             End::TooManyAttempts,
             End::NotSignedIn,
-            End::CookieBlocked,
         ] {
             assert_eq!(
                 announced(&Screen::End(end), false),
@@ -658,6 +659,10 @@ mod tests {
         assert_eq!(
             announced(&Screen::End(End::CodeExpired), false).1,
             Some("expired")
+        );
+        assert_eq!(
+            announced(&Screen::End(End::CookieBlocked), false),
+            ("hand-off", None)
         );
     }
 
