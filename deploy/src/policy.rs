@@ -309,6 +309,7 @@ mod tests {
                 "/config.json",
                 Some(("unhashed", "/config.json", "no-cache")),
             ),
+            ("/embed.js", Some(("unhashed", "/embed.js", "no-cache"))),
             (
                 "/assets/device-page-1f2e_bg.wasm",
                 Some((

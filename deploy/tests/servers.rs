@@ -198,6 +198,8 @@ async fn check(kind: Kind, portals: &[&str]) -> Result<()> {
 
     let index = std::fs::read(dist.join("index.html"))?;
     let config = std::fs::read(dist.join("config.json"))?;
+    let embed =
+        std::fs::read(dist.join("embed.js")).context("dist/embed.js (cargo xtask build)")?;
     let page = [
         "/device".to_owned(),
         "/device/".to_owned(),
@@ -208,7 +210,11 @@ async fn check(kind: Kind, portals: &[&str]) -> Result<()> {
         answer.expect(&mut problems, StatusCode::OK, Some(&index), &every);
         answer.expect_class(&mut problems, &policy, "/device");
     }
-    for (path, body) in [("/index.html", &index), ("/config.json", &config)] {
+    for (path, body) in [
+        ("/index.html", &index),
+        ("/config.json", &config),
+        ("/embed.js", &embed),
+    ] {
         let answer = get(&http, &server, path, "br, gzip").await?;
         answer.expect(&mut problems, StatusCode::OK, Some(body), &every);
         answer.expect_class(&mut problems, &policy, path);

@@ -12,6 +12,8 @@
 //! 3. The JavaScript minified with esbuild (Trunk's minifier cannot read wasm-bindgen's glue),
 //!    with the integrity hashes in `index.html` updated; the build fails if a file did not shrink.
 //! 4. No inline script or style in `index.html`; `.br` and `.gz` siblings for static hosts.
+//! 5. The portals' `embed.js` (`public/embed.js`), minified to `dist/embed.js` under that stable
+//!    name (portals link it by URL), outside the page's budget but held to its own.
 
 use std::path::Path;
 
@@ -53,6 +55,7 @@ pub fn build(tools: &Tools, root: &Path, dist: &Path) -> Result<Vec<Compressed>>
     let shipped = languages::compile(&root.join("i18n"), &dist.join("i18n"))?;
     let lazy = lazy_modules(tools, &root.join("public/lazy"), &dist.join("assets"))?;
     minify_scripts(tools, dist, &shipped, &lazy)?;
+    embed_script(tools, root, dist)?;
     inline::check(&dist.join("index.html"))?;
     println!("dist/index.html: no inline script or style");
     let files = precompress::run(dist)?;
@@ -207,6 +210,25 @@ fn shorten_names(dist: &Path) -> Result<()> {
     );
     Ok(())
 }
+
+/// The most `dist/embed.js` may weigh, brotli-compressed: a portal loads it on every visit.
+pub const EMBED_BUDGET_BYTES: u64 = 2_048;
+
+/// `public/embed.js` minified to `dist/embed.js`, not hashed: portals reference a stable URL.
+fn embed_script(tools: &Tools, root: &Path, dist: &Path) -> Result<()> {
+    let out = dist.join(EMBED_FILE);
+    minify(tools, &root.join("public/embed.js"), &out)?;
+    let bytes = std::fs::read(&out).with_context(|| format!("reading {}", out.display()))?;
+    let brotli = crate::size::brotli_len(&bytes)?;
+    if brotli > EMBED_BUDGET_BYTES {
+        bail!("{EMBED_FILE} weighs {brotli} bytes with brotli, over its {EMBED_BUDGET_BYTES}");
+    }
+    println!("{EMBED_FILE}: {} bytes, {brotli} with brotli", bytes.len());
+    Ok(())
+}
+
+/// The portals' script in `dist/`.
+pub const EMBED_FILE: &str = "embed.js";
 
 /// `sha384-…` as `integrity` attributes write it.
 fn integrity(bytes: &[u8]) -> String {

@@ -23,7 +23,7 @@ pub struct FileSize {
 /// Files a phone downloads only when the operator turns them on (the lazy modules), and those
 /// only a portal loads (`embed.js`): listed, never in the page's total.
 pub fn is_optional(name: &str) -> bool {
-    name.starts_with("assets/lazy/") || name == "embed.js"
+    name.starts_with("assets/lazy/") || name == crate::page::EMBED_FILE
 }
 
 /// What a phone downloads, sorted by name: every file under `dist` except the languages, of
