@@ -74,6 +74,9 @@ pub struct Config {
     /// `frame-ancestors`, as an operator lists portals in `deploy/site.toml`. Empty: no site may
     /// frame it (`frame-ancestors 'none'` and `X-Frame-Options: DENY`, what ships by default).
     pub portal_origins: Vec<String>,
+    /// A demo portal embedding the page (`emulator/src/portal.rs`) on a listener of its own, a
+    /// third origin; its origin joins `portal_origins`. None by default.
+    pub demo_portal: Option<DemoPortal>,
     /// Serve and hand out URLs as a PingOne custom domain does: no environment id in any path
     /// (`{authBase}/flows/{id}`, `{authBase}/as/token`, the hosted sign-on at
     /// `{authBase}/signon/`); the environment-prefixed paths are then `404`.
@@ -85,6 +88,31 @@ pub struct Config {
     /// merged over the ones the emulator writes: a TOML table here, JSON there. The emulator
     /// does not read them.
     pub page_settings: serde_json::Map<String, serde_json::Value>,
+}
+
+/// The demo portal's listener and how the page's `config.json` treats it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DemoPortal {
+    /// The host name in its origin: `localhost` (another site than the page's `127.0.0.1`), or
+    /// `127.0.0.1` (the page's own site, another port).
+    pub host: String,
+    /// Its port on the API listener's address; 0 picks a free one.
+    pub port: u16,
+    /// Whether `config.json` lists it in `embed.parentOrigins`, as an operator who keeps both
+    /// lists equal does. Unlisted it still may frame the page (`frame-ancestors`), which then
+    /// shows that it can't be shown there and tells it nothing.
+    pub listed: bool,
+}
+
+impl Default for DemoPortal {
+    fn default() -> Self {
+        DemoPortal {
+            host: "localhost".to_owned(),
+            port: 0,
+            listed: true,
+        }
+    }
 }
 
 /// Which characters user codes use; both are shown as `XXXX-XXXX`.
@@ -332,6 +360,7 @@ impl Config {
             public_host: None,
             portal_origins: Vec::new(),
             page_settings: serde_json::Map::new(),
+            demo_portal: None,
             signing_key: "emulator-demo-environment-signing-key-not-a-secret".to_owned(),
             user_code_charset: UserCodeCharset::Alphanumeric,
             flow_idle_timeout: 15 * 60,
@@ -516,6 +545,11 @@ impl Config {
             if !is_origin(origin) {
                 bail!("portal_origins: {origin:?} is not an origin (scheme://host[:port])");
             }
+        }
+        if let Some(portal) = &self.demo_portal
+            && !is_origin(&format!("http://{}:1", portal.host))
+        {
+            bail!("demo_portal.host: {:?} is not a host name", portal.host);
         }
         if self.users.is_empty() {
             bail!("users is empty");

@@ -51,6 +51,11 @@ pub struct Environment {
     pub portal_origins: Vec<String>,
     /// Merged into the page's `config.json` (see `Config::page_settings`).
     pub page_settings: serde_json::Map<String, serde_json::Value>,
+    /// The origins `config.json` lists in `embed.parentOrigins`: the page posts its portal
+    /// protocol to these.
+    pub parent_origins: Vec<String>,
+    /// `http://host:port` of the demo portal, if there is one.
+    pub portal_url: Option<String>,
     /// `http://host:port` of the hosted sign-on's host: the apps listener (PingOne's
     /// `apps.pingone.<region>`), or on a custom domain the API listener itself.
     pub apps_url: String,
@@ -149,11 +154,22 @@ impl Environment {
             },
             api_url,
             page_url,
+            parent_origins: config.portal_origins.clone(),
             portal_origins: config.portal_origins,
             page_settings: config.page_settings,
+            portal_url: None,
             custom_domain: config.custom_domain,
             action_links_distinct: config.action_links_distinct,
         }
+    }
+
+    /// The demo portal at `url` may frame the page; `listed`: and the page talks to it.
+    pub(crate) fn add_portal(&mut self, url: String, listed: bool) {
+        self.portal_origins.push(url.clone());
+        if listed {
+            self.parent_origins.push(url.clone());
+        }
+        self.portal_url = Some(url);
     }
 
     /// `{base}`: `{authBase}/{envId}`, or `{authBase}` on a custom domain. Every PingOne URL

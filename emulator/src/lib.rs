@@ -35,6 +35,7 @@ mod jwt;
 mod model;
 mod oauth;
 mod page;
+mod portal;
 mod request;
 mod server;
 mod state;
@@ -43,7 +44,7 @@ mod test_hooks;
 pub use config::{
     Application, Config, DEMO_APP_NAME, DEMO_CLIENT_ID, DEMO_DEVICE_PATH_ID, DEMO_ENV_ID,
     DEMO_LOCKABLE_PASSWORD, DEMO_LOCKABLE_USERNAME, DEMO_PAGE_ORIGIN, DEMO_PASSWORD, DEMO_USERNAME,
-    Link, Lockout, SameSite, Scope, SessionCookie, User, UserCodeCharset,
+    DemoPortal, Link, Lockout, SameSite, Scope, SessionCookie, User, UserCodeCharset,
 };
 pub use environment::{Environment, ResolvedApplication};
 pub use server::{Options, Running, start};

@@ -50,6 +50,11 @@ struct Args {
     /// plain http only for localhost).
     #[arg(long)]
     cross_site_cookie: bool,
+    /// Serve the demo portal, which embeds the page, on this port of the API's address, as
+    /// http://localhost:PORT (another site than the page's) or --public-host; config.json lists
+    /// it in embed.parentOrigins and the page's policy lets it frame the page.
+    #[arg(long)]
+    portal: Option<u16>,
 }
 
 fn main() -> ExitCode {
@@ -88,6 +93,16 @@ async fn serve(args: Args) -> anyhow::Result<()> {
             .into_string()
             .map_err(|_| anyhow::anyhow!("{HOOK_TOKEN_VAR} is not UTF-8"))?;
         config.hook_token = Some(token);
+    }
+    if let Some(port) = args.portal {
+        config.demo_portal = Some(emulator::DemoPortal {
+            host: args
+                .public_host
+                .clone()
+                .unwrap_or_else(|| "localhost".to_owned()),
+            port,
+            listed: true,
+        });
     }
     config.custom_domain |= args.custom_domain;
     config.action_links_distinct |= args.distinct_action_links;
@@ -140,6 +155,9 @@ async fn serve(args: Args) -> anyhow::Result<()> {
     println!("  PingOne API     {}", cfg.base());
     println!("  hosted sign-on  {}", cfg.hosted_sign_on_page());
     println!("  page            {page_url}/device");
+    if let Some(portal) = running.portal_url() {
+        println!("  demo portal     {portal}/");
+    }
     println!("  test hooks      {}/__emulator/flows", running.api_url());
     if !args.api.ip().is_loopback() {
         println!(

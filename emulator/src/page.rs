@@ -180,6 +180,10 @@ async fn config_json(State(st): State<Arc<Shared>>) -> Response {
     } else {
         config["environmentId"] = json!(env.environment_id);
     }
+    // The portals the page talks to (public/lazy/frame.js), the same the policy lets frame it.
+    if !env.parent_origins.is_empty() {
+        config["embed"] = json!({ "parentOrigins": env.parent_origins });
+    }
     // The page takes plain http:// only to this computer unless told: a demo for a phone on the
     // local network (`--public-host`) tells it.
     if !is_loopback_url(&env.api_url) {

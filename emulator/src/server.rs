@@ -33,7 +33,7 @@ use crate::hooks::{
     DeviceView, FaultRequest, FaultRule, FlowView, HookError, NextFlowRequest, StoreSize,
 };
 use crate::state::Shared;
-use crate::{cors, entry, faults, flow_api, hook_guard, hosted, oauth, page, test_hooks};
+use crate::{cors, entry, faults, flow_api, hook_guard, hosted, oauth, page, portal, test_hooks};
 
 /// How the emulator runs: where it listens, what page it serves, which environment it holds.
 #[derive(Clone, Debug)]
@@ -67,6 +67,11 @@ impl Running {
     /// `http://127.0.0.1:PORT` of the page listener, if there is one.
     pub fn page_url(&self) -> Option<String> {
         self.page_url.clone()
+    }
+
+    /// `http://host:PORT` of the demo portal's listener, if the configuration asks for one.
+    pub fn portal_url(&self) -> Option<String> {
+        self.shared.env.portal_url.clone()
     }
 
     /// `http://127.0.0.1:PORT` of the apps listener (the hosted sign-on, PingOne's
@@ -209,12 +214,26 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
         Some(bind("apps", SocketAddr::new(api_addr.ip(), port)).await?)
     };
 
+    let portal = match &config.demo_portal {
+        Some(demo) => {
+            let addr = SocketAddr::new(api_addr.ip(), demo.port);
+            let (listener, bound) = bind("portal", addr).await?;
+            Some((listener, bound, demo.clone()))
+        }
+        None => None,
+    };
     let public_host = config.public_host.clone();
     let url = |addr| url_of(addr, public_host.as_deref());
     let api_url = url(api_bound);
     let page_url = page.as_ref().map(|(_, addr)| url(*addr));
     let apps_url = apps.as_ref().map(|(_, addr)| url(*addr));
-    let env = Environment::resolve(config, api_url.clone(), page_url.clone(), apps_url.clone());
+    let mut env = Environment::resolve(config, api_url.clone(), page_url.clone(), apps_url.clone());
+    if let Some((_, bound, demo)) = &portal {
+        env.add_portal(
+            format!("http://{}:{}", demo.host, bound.port()),
+            demo.listed,
+        );
+    }
     let hooks = HookAccess {
         port: api_bound.port(),
         public_host,
@@ -242,7 +261,15 @@ pub async fn start(opts: Options) -> anyhow::Result<Running> {
     if let Some((listener, _)) = apps {
         spawn("apps", listener, apps_router(Arc::clone(&shared)));
     }
-    info!(api = %api_url, page = ?page_url, apps = ?apps_url, "emulator listening");
+    if let Some((listener, _, _)) = portal {
+        spawn(
+            "portal",
+            listener,
+            with_common_layers(portal::router(Arc::clone(&shared))),
+        );
+    }
+    let portal_url = shared.env.portal_url.clone();
+    info!(api = %api_url, page = ?page_url, apps = ?apps_url, portal = ?portal_url, "emulator listening");
     Ok(Running {
         api_url,
         page_url,

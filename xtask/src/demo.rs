@@ -19,6 +19,8 @@ pub struct DemoArgs {
     /// The host put in links and the QR code; defaults to the machine's first LAN address when
     /// `host` is `0.0.0.0`.
     pub public_host: Option<String>,
+    /// Also serve the demo portal on port 8090.
+    pub portal: bool,
 }
 
 /// Kills the emulator however the demo ends.
@@ -58,6 +60,12 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         .args(["--api", &format!("{}:9000", args.host)])
         .args(["--page", &format!("{}:8080", args.host)])
         .args(["--public-host", &public_host])
+        .args(
+            args.portal
+                .then_some(["--portal", "8090"])
+                .into_iter()
+                .flatten(),
+        )
         .arg("--dist")
         .arg(root.join("dist"))
         // Request logs would scroll the device's screen away; warnings still show.
@@ -89,6 +97,11 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         println!("codes and steer flows) answer other machines only with");
         println!("  Authorization: Bearer {token}");
         println!("Use it on a network you trust, and stop it with Ctrl-C when you are done.");
+        println!();
+    }
+    if args.portal {
+        println!("The demo portal http://{public_host}:8090/ shows /device in its frame: type the");
+        println!("code there, and it lists what the page tells it.");
         println!();
     }
     println!("Open the link below on this machine (or scan the QR code on a phone on the same");

@@ -42,6 +42,10 @@ enum Task {
         /// address with --host 0.0.0.0, else --host).
         #[arg(long)]
         public_host: Option<String>,
+        /// Also serve the demo portal (port 8090), which embeds the page and lists what the
+        /// page tells it: open it, then the TV's link inside it.
+        #[arg(long)]
+        portal: bool,
     },
     /// Write the hosting recipes (nginx, Caddy, static hosts, CloudFront) from
     /// deploy/headers.toml: the committed examples, or with site values your own into --out.
@@ -84,7 +88,15 @@ fn main() -> std::process::ExitCode {
             })
             .map(|_| std::process::ExitCode::SUCCESS),
         Task::Test => test::run().map(|()| std::process::ExitCode::SUCCESS),
-        Task::Demo { host, public_host } => demo::run(demo::DemoArgs { host, public_host }),
+        Task::Demo {
+            host,
+            public_host,
+            portal,
+        } => demo::run(demo::DemoArgs {
+            host,
+            public_host,
+            portal,
+        }),
         Task::Hosting(args) => recipes::run(args).map(|()| std::process::ExitCode::SUCCESS),
         Task::Bench {
             runs,

@@ -513,3 +513,80 @@ async fn the_config_file_can_change_everything() {
         .expect("entry");
     assert_eq!(resp.status(), StatusCode::FOUND);
 }
+
+#[tokio::test]
+async fn the_demo_portal_embeds_the_page_and_config_json_lists_it_when_asked() {
+    let dir = dist("portal");
+    for listed in [true, false] {
+        let mut config = fast_config();
+        config.portal_origins = vec!["https://intranet.example".to_owned()];
+        config.demo_portal = Some(emulator::DemoPortal {
+            listed,
+            ..emulator::DemoPortal::default()
+        });
+        let emu = start_with(config, true, Some(dir.clone())).await;
+        let page = emu.running.page_url().expect("page url");
+        let portal = emu.running.portal_url().expect("portal url");
+        assert!(portal.starts_with("http://localhost:"), "{portal}");
+
+        // The policy lets the portal frame the page either way; config.json names it only when
+        // listed, beside the configured portals.
+        let resp = get(&emu.http, &format!("{page}/device")).await;
+        let csp = resp.headers()["content-security-policy"]
+            .to_str()
+            .expect("ascii")
+            .to_owned();
+        assert!(
+            csp.contains(&format!(
+                "frame-ancestors https://intranet.example {portal};"
+            )),
+            "{csp}"
+        );
+        let config: serde_json::Value = get(&emu.http, &format!("{page}/config.json"))
+            .await
+            .json()
+            .await
+            .expect("json");
+        let mut parents = vec![json!("https://intranet.example")];
+        if listed {
+            parents.push(json!(portal));
+        }
+        assert_eq!(config["embed"]["parentOrigins"], json!(parents), "{listed}");
+
+        // The portal embeds what `?device=` names only on the emulator's own origins.
+        let link = format!("{page}/device?user_code=WDJB-MJHT");
+        for (asked, framed) in [
+            (link.as_str(), link.as_str()),
+            ("https://evil.example/device", &format!("{page}/device")),
+        ] {
+            let resp = emu
+                .http
+                .get(format!("{portal}/"))
+                .query(&[("device", asked)])
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(resp.status(), StatusCode::OK);
+            let policy = resp.headers()["content-security-policy"]
+                .to_str()
+                .expect("ascii")
+                .to_owned();
+            assert!(
+                policy.contains(&format!("script-src 'self' {page};")),
+                "{policy}"
+            );
+            let html = resp.text().await.expect("text");
+            assert!(
+                html.contains(&format!(r#"<script src="{page}/embed.js""#)),
+                "{html}"
+            );
+            assert!(
+                html.contains(&format!(
+                    r#"<pingone-device src="{}""#,
+                    framed.replace('&', "&amp;")
+                )),
+                "{asked}: {html}"
+            );
+        }
+    }
+}
