@@ -145,6 +145,27 @@ impl Page {
             .doing(|| format!("switching to the window “{name}” opened"))
     }
 
+    /// Carries on in the other of exactly two windows (back where a link opened a new one).
+    pub async fn switch_to_other_window(&self) -> Result<()> {
+        let current = self
+            .client
+            .window()
+            .await
+            .doing(|| "reading the current window".to_owned())?;
+        let windows = self
+            .client
+            .windows()
+            .await
+            .doing(|| "listing the windows".to_owned())?;
+        let [a, b] = <[_; 2]>::try_from(windows)
+            .map_err(|w| Error::Unexpected(format!("{} windows, not two", w.len())))?;
+        let other = if a == current { b } else { a };
+        self.client
+            .switch_to_window(other)
+            .await
+            .doing(|| "switching to the other window".to_owned())
+    }
+
     /// Waits for the field labelled `label`.
     pub async fn field(&self, label: &str) -> Result<Element> {
         let xpath = locate::field(label);

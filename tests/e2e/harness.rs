@@ -19,7 +19,7 @@ static WINDOWS: Semaphore = Semaphore::const_new(3);
 pub const PHONE: (u32, u32) = (390, 844);
 
 /// The workspace root (the root crate's manifest directory).
-fn root() -> PathBuf {
+pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 

@@ -13,7 +13,7 @@ use crate::steps::READ_AND_NEW_USER_STEPS;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inside_a_same_site_portal_the_whole_flow_works() -> Result<()> {
-    let (t, tv, _portal) = Test::in_portal("iframe-same-site", Site::Same).await?;
+    let (t, tv) = Test::in_portal("iframe-same-site", Site::Same).await?;
     t.sign_on().await?;
     t.page
         .expect_heading("Is this the code on your device?")
@@ -31,7 +31,7 @@ async fn inside_a_same_site_portal_the_whole_flow_works() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn inside_a_cross_site_portal_the_page_offers_a_new_window() -> Result<()> {
-    let (t, tv, _portal) = Test::in_portal("iframe-cross-site", Site::Other).await?;
+    let (t, tv) = Test::in_portal("iframe-cross-site", Site::Other).await?;
     t.sign_on().await?;
     t.confirm(&tv).await?;
     t.page

@@ -95,6 +95,13 @@ impl PingOne {
         self.running.env_id()
     }
 
+    /// The demo portal's address (`http://host:PORT`), when the configuration asks for one.
+    pub fn portal_url(&self) -> Result<String> {
+        self.running
+            .portal_url()
+            .context("the emulator serves no demo portal")
+    }
+
     /// `http://127.0.0.1:PORT` of the apps listener, PingOne's hosted sign-on host; none on a
     /// custom domain.
     pub fn apps_origin(&self) -> Option<String> {

@@ -8,7 +8,6 @@ use std::path::PathBuf;
 use anyhow::{Context, Result, bail};
 
 use crate::harness::{self, PHONE, Test};
-use crate::portal::{PortalAddress, Site};
 
 /// An inline script the policy must refuse: had it run, the heading would say so.
 const INLINE_SCRIPT: &str = r#"<!doctype html>
@@ -33,9 +32,8 @@ async fn an_inline_script_is_refused_and_the_test_fails() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_inline_script_in_a_portals_frame_is_refused_and_the_test_fails() -> Result<()> {
-    let address = PortalAddress::bind().await?;
     let mut config = harness::config();
-    config.portal_origins = vec![address.origin(Site::Other)];
+    config.demo_portal = Some(emulator::DemoPortal::default());
     let t = Test::start_serving(
         "policy-inline-script-in-frame",
         config,
@@ -43,8 +41,7 @@ async fn an_inline_script_in_a_portals_frame_is_refused_and_the_test_fails() -> 
         &breaking_page("framed")?,
     )
     .await?;
-    let portal = address.serve(&t.pingone.page_url("/device"));
-    t.page.open(&portal.url(Site::Other)).await?;
+    t.page.open(&t.pingone.portal_url()?).await?;
     t.page.expect_text("Example customer portal").await?;
     t.page.enter_frame(0).await?;
     t.page.expect_heading("The script did not run").await?;
@@ -58,6 +55,9 @@ fn breaking_page(name: &str) -> Result<PathBuf> {
         .join(name);
     std::fs::create_dir_all(&dist).with_context(|| format!("creating {}", dist.display()))?;
     std::fs::write(dist.join("index.html"), INLINE_SCRIPT).context("writing index.html")?;
+    // The portal frames it with the page's own embed.js.
+    std::fs::copy(harness::root().join("public/embed.js"), dist.join("embed.js"))
+        .context("copying embed.js")?;
     Ok(dist)
 }
 
