@@ -273,3 +273,36 @@ async fn a_portal_the_page_does_not_list_hears_nothing() -> Result<()> {
     assert_eq!(t.portal_list("events").await?, Vec::<Value>::new());
     t.finish().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_a_portal_the_hosted_sign_on_opens_in_a_window_of_its_own() -> Result<()> {
+    let (t, _tv) = Test::in_portal("portal-hosted-sign-on", Site::Same).await?;
+    t.page.expect_heading("Sign on").await?;
+    // The policy asks for a second factor; the frame reads the flow again.
+    let flow = t.pingone.only_flow()?;
+    t.pingone.force_status(&flow.id, "OTP_REQUIRED")?;
+    t.page.js("location.reload();", vec![]).await?;
+    t.page
+        .expect_heading("One more step to finish signing on")
+        .await?;
+    let (_, new_window) = t.page.link("Continue on the sign-on page").await?;
+    assert!(
+        new_window,
+        "the hosted sign-on must open a window of its own"
+    );
+    t.page
+        .click_into_new_window("Continue on the sign-on page")
+        .await?;
+    t.page
+        .expect_heading("PingOne hosted sign-on (emulated)")
+        .await?;
+    t.page.switch_to_other_window().await?;
+    let heard = t
+        .portal_heard("result", "status", "continued-in-window")
+        .await?;
+    assert_eq!(
+        heard[heard.len() - 2..],
+        ["step hand-off", "result continued-in-window"]
+    );
+    t.finish().await
+}
