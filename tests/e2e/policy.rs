@@ -56,8 +56,11 @@ fn breaking_page(name: &str) -> Result<PathBuf> {
     std::fs::create_dir_all(&dist).with_context(|| format!("creating {}", dist.display()))?;
     std::fs::write(dist.join("index.html"), INLINE_SCRIPT).context("writing index.html")?;
     // The portal frames it with the page's own embed.js.
-    std::fs::copy(harness::root().join("public/embed.js"), dist.join("embed.js"))
-        .context("copying embed.js")?;
+    std::fs::copy(
+        harness::root().join("public/embed.js"),
+        dist.join("embed.js"),
+    )
+    .context("copying embed.js")?;
     Ok(dist)
 }
 

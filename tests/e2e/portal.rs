@@ -99,6 +99,16 @@ impl Test {
         bail!("the portal never heard {event} {field}={value}; it heard {heard:?}")
     }
 
+    /// Follows the link called `link` into a window of its own, comes back to the portal's, and
+    /// returns what the portal heard once it heard `continued-in-window` (told as the link was
+    /// clicked).
+    async fn continue_in_window(&self, link: &str) -> Result<Vec<String>> {
+        self.page.click_into_new_window(link).await?;
+        self.page.switch_to_other_window().await?;
+        self.portal_heard("result", "status", "continued-in-window")
+            .await
+    }
+
     /// The frame shows all of its content: the iframe is as tall as the page inside, which does
     /// not scroll.
     async fn expect_frame_fits(&self) -> Result<()> {
@@ -233,14 +243,7 @@ async fn a_cross_site_portal_hears_the_break_out_to_a_window_of_its_own() -> Res
         .expect_heading("This sign-on needs its own window")
         .await?;
     t.expect_frame_fits().await?;
-    t.page
-        .click_into_new_window("Continue in a new window")
-        .await?;
-    // The frame told the portal as the link was clicked.
-    t.page.switch_to_other_window().await?;
-    let heard = t
-        .portal_heard("result", "status", "continued-in-window")
-        .await?;
+    let heard = t.continue_in_window("Continue in a new window").await?;
     assert_eq!(
         heard,
         [
@@ -290,16 +293,7 @@ async fn in_a_portal_the_hosted_sign_on_opens_in_a_window_of_its_own() -> Result
         new_window,
         "the hosted sign-on must open a window of its own"
     );
-    t.page
-        .click_into_new_window("Continue on the sign-on page")
-        .await?;
-    t.page
-        .expect_heading("PingOne hosted sign-on (emulated)")
-        .await?;
-    t.page.switch_to_other_window().await?;
-    let heard = t
-        .portal_heard("result", "status", "continued-in-window")
-        .await?;
+    let heard = t.continue_in_window("Continue on the sign-on page").await?;
     assert_eq!(
         heard[heard.len() - 2..],
         ["step hand-off", "result continued-in-window"]
