@@ -109,6 +109,27 @@ impl Test {
             .await
     }
 
+    /// The portal posts the frame what a page accepting commands might obey, in the protocol's
+    /// shape and others: the page has no ear for any of it.
+    async fn portal_commands(&self) -> Result<()> {
+        self.page.leave_frames().await?;
+        let sent = self
+            .page
+            .js(
+                "const frame = document.querySelector('iframe').contentWindow;
+                 for (const message of [
+                   { type: 'pingone-device', v: 1, event: 'result', status: 'connected' },
+                   { type: 'pingone-device', v: 1, command: 'navigate', url: 'https://evil.example/' },
+                   'location=https://evil.example/', null, 42,
+                 ]) frame.postMessage(message, '*');",
+                vec![],
+            )
+            .await;
+        self.page.enter_frame(0).await?;
+        sent?;
+        Ok(())
+    }
+
     /// The frame shows all of its content: the iframe is as tall as the page inside, which does
     /// not scroll.
     async fn expect_frame_fits(&self) -> Result<()> {
@@ -186,6 +207,8 @@ async fn a_same_site_portal_hears_every_step_and_connected() -> Result<()> {
     t.page.expect_heading("Sign on").await?;
     t.expect_frame_fits().await?;
     let at_sign_on = heights(&t.portal_list("events").await?);
+    t.portal_commands().await?;
+    t.page.expect_heading("Sign on").await?;
     t.sign_on().await?;
     t.confirm(&tv).await?;
     t.expect_frame_fits().await?;
