@@ -323,3 +323,27 @@ async fn in_a_portal_the_hosted_sign_on_opens_in_a_window_of_its_own() -> Result
     );
     t.finish().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_parent_origin_that_is_not_an_origin_gets_the_configuration_screen_naming_it()
+-> Result<()> {
+    let mut config = harness::config();
+    config.page_settings = serde_json::json!({
+        "embed": {"parentOrigins": ["https://portal.example.com", "*"]}
+    })
+    .as_object()
+    .cloned()
+    .context("an object")?;
+    let t = Test::start_with("portal-not-an-origin", config, harness::PHONE).await?;
+    t.page.open(&t.pingone.page_url("/device")).await?;
+    t.screen_shows(
+        "not-an-origin",
+        "This page is not set up correctly",
+        &[
+            "config.json “embed.parentOrigins” has “*”, which is not an origin like \
+           https://portal.example.com.",
+        ],
+    )
+    .await?;
+    t.finish().await
+}
