@@ -107,7 +107,7 @@ impl ConfigError {
             ConfigError::CustomDomain => (k::OPERATOR_CUSTOM_DOMAIN, Vec::new()),
             ConfigError::EnvironmentNotServed => (k::ENVIRONMENT_BODY, Vec::new()),
             ConfigError::NotOrigin(value) => (
-                k::CONFIG_NOT_ORIGIN,
+                k::OPERATOR_NOT_ORIGIN,
                 vec![("key", PARENT_ORIGINS.to_owned()), ("value", value.clone())],
             ),
         }
@@ -457,7 +457,7 @@ mod parent_origin_tests {
             assert_eq!(
                 err.message(),
                 (
-                    k::CONFIG_NOT_ORIGIN,
+                    k::OPERATOR_NOT_ORIGIN,
                     vec![
                         ("key", PARENT_ORIGINS.to_owned()),
                         ("value", value.to_owned())
