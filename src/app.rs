@@ -325,7 +325,8 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
                 .flatten()
         })
     });
-    let wait_until = Signal::derive(move || {
+    // Fixed when PingOne says so (a memo, not re-read on every tick, or it would never run out).
+    let wait_until = Memo::new(move |_| {
         wait.get()
             .map(|s| js_sys::Date::now() + f64::from(s) * 1000.0)
     });

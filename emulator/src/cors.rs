@@ -55,6 +55,12 @@ pub(crate) async fn cors(State(st): State<Arc<Shared>>, req: Request, next: Next
             header::ACCESS_CONTROL_ALLOW_CREDENTIALS,
             HeaderValue::from_static("true"),
         );
+        // A rate limit's Retry-After reaches the page only when exposed ([model]: whether
+        // PingOne exposes it is not documented; the page says "busy" either way).
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Retry-After"),
+        );
     }
     resp
 }

@@ -86,11 +86,6 @@ async fn a_platform_rate_limit_on_the_code_keeps_it_and_the_same_code_then_conne
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "Retry-After is not honoured: the emulator's CORS answers list no \
-            Access-Control-Expose-Headers (emulator/src/cors.rs), so the browser hides \
-            Retry-After from the page, which then shows no countdown and leaves Continue enabled; \
-            and were it read, the page's wait countdown would not count down \
-            (src/app.rs wait_until reads Date.now() on every read)"]
 async fn the_code_screen_counts_down_retry_after_with_continue_held() -> Result<()> {
     let (t, tv) = Test::with_tv("busy-wait").await?;
     let typed = rate_limited_on_the_code(&t, &tv).await?;

@@ -70,7 +70,10 @@ async fn walk_with_faults(f: Failing) -> Result<()> {
     // The first read of the flow.
     t.page.open(&t.pingone.page_url("/device")).await?;
     t.page.fill(CODE_FIELD, &tv.user_code).await?;
-    t.inject(&f)?;
+    // Twice over: boot.js reads the flow while the WebAssembly loads, and the page reads it again
+    // itself when that early read failed without an answer (a dropped connection).
+    t.pingone
+        .fault(Route::Flows, f.count * 2, f.fault.clone())?;
     t.page.click("Continue").await?;
     t.page.expect_heading("Couldn't load your sign-on").await?;
     t.page.expect_text(f.says).await?;

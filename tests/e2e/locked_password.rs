@@ -1,8 +1,7 @@
 //! A locked password: grace's account locks after three wrong passwords (for a minute in the demo
 //! environment). The sign-on screen says it is locked rather than "wrong password", counts down
 //! to the unlock PingOne announced, and keeps "Sign on" disabled meanwhile; once it is over, the
-//! right password signs on and the TV connects as grace. (The counting is ignored for now: the
-//! page's countdown stands still, see `FROZEN`.)
+//! right password signs on and the TV connects as grace.
 
 use std::time::Duration;
 
@@ -57,11 +56,9 @@ impl Test {
     }
 }
 
-/// The countdown's bug, for the tests that need it to count.
-const FROZEN: &str = "the page's wait countdown does not count down: src/app.rs wait_until is a \
-                      Signal::derive that reads Date.now() on every read, so the unlock time \
-                      moves with the clock, the screen stays at 1:00 (or 1:01) and “Sign on” is \
-                      never enabled again";
+/// What it means when the countdown does not move.
+const FROZEN: &str = "the page's wait countdown does not count down: the unlock time must be fixed \
+                      when PingOne announces it (src/app.rs wait_until), not re-read from the clock";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_wrong_passwords_say_the_account_is_locked_and_hold_sign_on() -> Result<()> {
@@ -90,8 +87,6 @@ async fn three_wrong_passwords_say_the_account_is_locked_and_hold_sign_on() -> R
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "page: the lock's countdown stands at 1:00 (src/app.rs wait_until re-reads \
-            Date.now() on every read), so it never shows 0:5x"]
 async fn the_lock_counts_down_with_sign_on_held() -> Result<()> {
     let (t, tv) = Test::with_tv("password-locked-counting").await?;
     t.page.open(&tv.verification_uri_complete).await?;
@@ -121,8 +116,6 @@ async fn the_lock_counts_down_with_sign_on_held() -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "page: the lock's countdown never reaches zero (src/app.rs wait_until re-reads \
-            Date.now() on every read), so “Sign on” is never enabled again"]
 async fn after_the_unlock_the_right_password_connects_the_tv() -> Result<()> {
     let mut config = harness::config();
     let grace = config
