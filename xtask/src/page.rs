@@ -72,15 +72,20 @@ pub fn build(tools: &Tools, root: &Path, dist: &Path) -> Result<Vec<Compressed>>
 /// with everything they reach). A client-side page has no server functions.
 const UNCALLED_EXPORTS: &[&str] = &["intounderlying", "__wbg_intounderlying"];
 
-/// Removes [`UNCALLED_EXPORTS`] and the code only they reach (binaryen's `wasm-metadce`, every
-/// other export a root), re-optimises for size and puts the new hash in `index.html`.
-fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
+/// The build's WebAssembly, in `dist/assets`.
+fn the_wasm(dist: &Path) -> Result<std::path::PathBuf> {
     let assets = dist.join("assets");
-    let wasm = std::fs::read_dir(&assets)
+    std::fs::read_dir(&assets)
         .with_context(|| format!("reading {}", assets.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .find(|p| p.extension().is_some_and(|e| e == "wasm"))
-        .with_context(|| format!("no .wasm in {}", assets.display()))?;
+        .with_context(|| format!("no .wasm in {}", assets.display()))
+}
+
+/// Removes [`UNCALLED_EXPORTS`] and the code only they reach (binaryen's `wasm-metadce`, every
+/// other export a root), re-optimises for size and puts the new hash in `index.html`.
+fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
+    let wasm = the_wasm(dist)?;
     let before = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
     let exports =
         names::export_names(&before).with_context(|| format!("reading {}", wasm.display()))?;
@@ -164,11 +169,7 @@ fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
 /// puts both files' new hashes in `index.html`.
 fn shorten_names(dist: &Path) -> Result<()> {
     let assets = dist.join("assets");
-    let wasm = std::fs::read_dir(&assets)
-        .with_context(|| format!("reading {}", assets.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .find(|p| p.extension().is_some_and(|e| e == "wasm"))
-        .with_context(|| format!("no .wasm in {}", assets.display()))?;
+    let wasm = the_wasm(dist)?;
     let stem = wasm
         .file_name()
         .and_then(|n| n.to_str())

@@ -30,6 +30,18 @@ fn dist(name: &str) -> PathBuf {
     dir
 }
 
+/// The page listener's `config.json`: status and body.
+async fn config_json(emu: &Emu, page: &str) -> (StatusCode, serde_json::Value) {
+    json_of(
+        emu.http
+            .get(format!("{page}/config.json"))
+            .send()
+            .await
+            .expect("get"),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn the_page_listener_serves_the_page_and_its_config() {
     let dir = dist("serve");
@@ -63,14 +75,7 @@ async fn the_page_listener_serves_the_page_and_its_config() {
         .expect("get");
     assert_eq!(resp.status(), StatusCode::NOT_FOUND);
 
-    let (status, config) = json_of(
-        emu.http
-            .get(format!("{page}/config.json"))
-            .send()
-            .await
-            .expect("get"),
-    )
-    .await;
+    let (status, config) = config_json(&emu, &page).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         config,
@@ -110,14 +115,7 @@ async fn the_page_settings_reach_config_json_and_the_webassembly_takes_faults() 
         .expect("an object");
     let emu = start_with(config, true, Some(dir.clone())).await;
     let page = emu.running.page_url().expect("page url");
-    let (_, config) = json_of(
-        emu.http
-            .get(format!("{page}/config.json"))
-            .send()
-            .await
-            .expect("get"),
-    )
-    .await;
+    let (_, config) = config_json(&emu, &page).await;
     assert_eq!(config["locales"], json!({"default": "de"}));
     assert_eq!(config["followResumeUrl"], json!(true), "the settings win");
     assert_eq!(config["authBase"], json!(emu.api), "the rest stays");
