@@ -51,6 +51,34 @@ async fn lang_dir(t: &Test) -> Result<(String, String)> {
     ))
 }
 
+/// The screen on show fits the phone (`fits`), no button or link cuts its words short, and focus
+/// is on the new screen's heading, where the page puts it.
+async fn settled(t: &Test, step: &str) -> Result<()> {
+    t.fits(step).await?;
+    let v = t
+        .page
+        .js(
+            r#"const cut = [...document.querySelectorAll('button, a, label')]
+                 .filter((e) => e.offsetParent && e.scrollWidth > e.clientWidth + 1)
+                 .map((e) => e.textContent.trim());
+               const f = document.activeElement;
+               return [cut, f && f.id === 'screen-title' ? '' : (f ? f.outerHTML.slice(0, 80) : 'nothing')];"#,
+            vec![],
+        )
+        .await?;
+    ensure!(
+        v[0].as_array().is_some_and(Vec::is_empty),
+        "“{step}”: words cut short in {}",
+        v[0]
+    );
+    ensure!(
+        v[1].as_str() == Some(""),
+        "“{step}”: focus is on {} instead of the screen's heading",
+        v[1]
+    );
+    Ok(())
+}
+
 /// The person follows the TV's link with `?lang={tag}`: PingOne's hand-off and redirect, then
 /// sign-on, the code, consent and the end, each screen in that language and fitting the phone.
 async fn whole_flow_in(tag: &str, dir: &str) -> Result<()> {
@@ -72,7 +100,7 @@ async fn whole_flow_in(tag: &str, dir: &str) -> Result<()> {
         t.page.js("return document.title", vec![]).await?,
         json!(w.text(k::PAGE_TITLE, &[]))
     );
-    t.fits("sign-on").await?;
+    settled(&t, "sign-on").await?;
     t.page
         .fill(&w.text(k::SIGN_ON_USERNAME, &[]), USERNAME)
         .await?;
@@ -84,18 +112,18 @@ async fn whole_flow_in(tag: &str, dir: &str) -> Result<()> {
     t.page
         .expect_screen(&w.text(k::CODE_FROM_LINK, &[]), &[tv.user_code.as_str()])
         .await?;
-    t.fits("confirm-code").await?;
+    settled(&t, "confirm-code").await?;
     t.page.click(&w.text(k::CODE_CONFIRM, &[])).await?;
 
     t.page
         .expect_heading(&w.text(k::CONSENT_TITLE, &[]))
         .await?;
-    t.fits("consent").await?;
+    settled(&t, "consent").await?;
     t.page.click(&w.text(k::CONSENT_ALLOW, &[])).await?;
     t.page
         .expect_heading(&w.text(k::END_CONNECTED_TITLE, &[]))
         .await?;
-    t.fits("connected").await?;
+    settled(&t, "connected").await?;
     tv.expect_token().await?;
     t.finish().await
 }
