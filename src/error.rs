@@ -188,6 +188,40 @@ fn classify(status: u16, body: Body, retry_after: Option<u32>) -> ApiError {
     }
 }
 
+/// One of every kind of problem (with and without its details), for the tests that must cover
+/// them all: add a kind to `ApiError`, add it here.
+#[cfg(test)]
+pub(crate) fn every_kind() -> Vec<ApiError> {
+    vec![
+        ApiError::WrongCode { remaining: Some(2) },
+        ApiError::WrongCode { remaining: None },
+        ApiError::CodeRefused { remaining: None },
+        ApiError::CodeExpired,
+        ApiError::CodeUsed,
+        ApiError::TooManyAttempts,
+        ApiError::WrongPassword,
+        ApiError::PasswordLocked { seconds: Some(60) },
+        ApiError::PasswordLocked { seconds: Some(3) },
+        ApiError::Busy { retry_after: None },
+        ApiError::Busy {
+            retry_after: Some(5),
+        },
+        ApiError::FlowExpired,
+        ApiError::NotSignedIn,
+        ApiError::Network,
+        ApiError::BadResponse,
+        ApiError::Server { status: 503 },
+        ApiError::Refused {
+            status: 400,
+            code: None,
+        },
+        ApiError::Refused {
+            status: 400,
+            code: Some("INVALID_REQUEST".into()),
+        },
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

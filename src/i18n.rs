@@ -39,8 +39,6 @@ pub enum Message {
 pub struct Catalog {
     /// The BCP 47 tag (`ar`, `pt-BR`).
     pub tag: String,
-    /// The language's name in itself, for the picker.
-    pub name: String,
     /// Written right to left.
     pub rtl: bool,
     messages: Vec<(String, Message)>,
@@ -49,8 +47,6 @@ pub struct Catalog {
 #[derive(Deserialize)]
 struct File {
     locale: Text,
-    #[serde(default)]
-    name: Text,
     #[serde(default)]
     dir: Text,
     #[serde(default)]
@@ -140,7 +136,6 @@ impl Catalog {
         let file = decode::<Obj<File>>(json).ok()?.0?;
         Some(Catalog {
             tag: file.locale.0?,
-            name: file.name.0.unwrap_or_default(),
             rtl: file.dir.0.as_deref() == Some("rtl"),
             messages: file.messages.0,
         })
@@ -163,19 +158,6 @@ impl Catalog {
         for (key, message) in other.messages {
             if self.get(&key).is_none() {
                 self.messages.push((key, message));
-            }
-        }
-    }
-
-    /// Replaces messages with an operator's own (config.json `messages`).
-    pub fn override_with(&mut self, own: Vec<(String, String)>) {
-        for (key, text) in own {
-            if plain(&text).is_none() {
-                continue;
-            }
-            match self.messages.iter_mut().find(|(k, _)| *k == key) {
-                Some((_, message)) => *message = Message::Text(text),
-                None => self.messages.push((key, Message::Text(text))),
             }
         }
     }
@@ -312,7 +294,7 @@ mod tests {
     #[test]
     fn reads_a_file_and_skips_what_is_not_text() {
         let c = Catalog::parse(FILE).expect("a catalog");
-        assert_eq!((c.tag.as_str(), c.name.as_str(), c.rtl), ("xx", "Xx", true));
+        assert_eq!((c.tag.as_str(), c.rtl), ("xx", true));
         assert_eq!(c.text("a", &[("name", "Ada")]), "Hello Ada, Ada!");
         assert_eq!(c.plural("tries", 1, &[]), "1 try");
         assert_eq!(c.plural("tries", 3, &[]), "3 tries");
@@ -339,7 +321,7 @@ mod tests {
     }
 
     #[test]
-    fn english_fills_what_a_file_lacks_and_operators_override() {
+    fn english_fills_what_a_file_lacks() {
         let mut c = Catalog::parse(FILE).expect("a catalog");
         let en =
             Catalog::parse(r#"{"locale":"en","messages":{"a":"Hi","bad":"Plain"}}"#).expect("en");
@@ -350,12 +332,6 @@ mod tests {
             "the file's own text wins"
         );
         assert_eq!(c.text("bad", &[]), "Plain");
-        c.override_with(vec![
-            ("a".into(), "Ours".into()),
-            ("z".into(), "<script>".into()),
-        ]);
-        assert_eq!(c.text("a", &[]), "Ours");
-        assert_eq!(c.missing(&["z"]), vec!["z"]);
     }
 
     #[test]

@@ -418,28 +418,7 @@ mod tests {
     /// Every error, answered to the first read and to a step, in a frame or not.
     #[test]
     fn every_error_on_every_screen() {
-        let errors = [
-            ApiError::WrongCode { remaining: Some(2) },
-            ApiError::CodeRefused { remaining: None },
-            ApiError::CodeExpired,
-            ApiError::CodeUsed,
-            ApiError::TooManyAttempts,
-            ApiError::WrongPassword,
-            ApiError::PasswordLocked { seconds: Some(60) },
-            ApiError::Busy { retry_after: None },
-            ApiError::Busy {
-                retry_after: Some(5),
-            },
-            ApiError::FlowExpired,
-            ApiError::NotSignedIn,
-            ApiError::Network,
-            ApiError::BadResponse,
-            ApiError::Server { status: 503 },
-            ApiError::Refused {
-                status: 400,
-                code: None,
-            },
-        ];
+        let errors = crate::error::every_kind();
         for in_iframe in [false, true] {
             let ctx = Context {
                 in_iframe,

@@ -77,25 +77,7 @@ mod tests {
     #[test]
     fn every_problem_has_words_and_tries_left_are_counted_right() {
         english();
-        let errors = [
-            ApiError::WrongCode { remaining: None },
-            ApiError::CodeExpired,
-            ApiError::CodeUsed,
-            ApiError::CodeRefused { remaining: None },
-            ApiError::TooManyAttempts,
-            ApiError::WrongPassword,
-            ApiError::PasswordLocked { seconds: Some(3) },
-            ApiError::Busy { retry_after: None },
-            ApiError::FlowExpired,
-            ApiError::NotSignedIn,
-            ApiError::Network,
-            ApiError::BadResponse,
-            ApiError::Server { status: 503 },
-            ApiError::Refused {
-                status: 400,
-                code: Some("INVALID_REQUEST".into()),
-            },
-        ];
+        let errors = crate::error::every_kind();
         for error in errors {
             assert!(problem(&error).len() > 20, "{error:?}");
             assert!(

@@ -47,6 +47,7 @@ pub use config::{
     DemoPortal, Link, Lockout, SameSite, Scope, SessionCookie, User, UserCodeCharset,
 };
 pub use environment::{Environment, ResolvedApplication};
+pub use page::static_files;
 pub use server::{Options, Running, start};
 
 /// A fresh random token, as the emulator makes for its test hooks when none is configured: for a

@@ -33,24 +33,7 @@ pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> anyhow::Result<R
         .layer(from_fn_with_state(st.clone(), faults::config_faults))
         .with_state(st);
     let router = match dist {
-        Some(dist) => {
-            let index = Arc::new(dist.join("index.html"));
-            let spa = tower::service_fn(move |req: Request| {
-                let index = Arc::clone(&index);
-                async move { Ok::<_, Infallible>(spa_fallback(&index, req).await) }
-            });
-            let files = ServeDir::new(dist)
-                .precompressed_br()
-                .precompressed_gzip()
-                .fallback(spa)
-                .map_response(|mut resp| {
-                    // The same URL answers differently by Accept-Encoding: caches must know.
-                    resp.headers_mut()
-                        .append(header::VARY, HeaderValue::from_static("accept-encoding"));
-                    resp
-                });
-            config.fallback_service(files)
-        }
+        Some(dist) => config.fallback_service(static_files(&dist)),
         None => config.fallback(|| async {
             (
                 StatusCode::NOT_FOUND,
@@ -128,6 +111,28 @@ async fn apply_policy(State(h): State<Arc<PageHeaders>>, req: Request, next: Nex
         headers.insert(name.clone(), value.clone());
     }
     resp
+}
+
+/// The built page's files as a static host serves them: precompressed siblings when the browser
+/// takes them (with `Vary`), `index.html` for `/device` and below, `404` for the rest. No policy
+/// headers: the page listener adds them, the bench serves a baseline without them.
+pub fn static_files(dist: &Path) -> Router {
+    let index = Arc::new(dist.join("index.html"));
+    let spa = tower::service_fn(move |req: Request| {
+        let index = Arc::clone(&index);
+        async move { Ok::<_, Infallible>(spa_fallback(&index, req).await) }
+    });
+    let files = ServeDir::new(dist)
+        .precompressed_br()
+        .precompressed_gzip()
+        .fallback(spa)
+        .map_response(|mut resp| {
+            // The same URL answers differently by Accept-Encoding: caches must know.
+            resp.headers_mut()
+                .append(header::VARY, HeaderValue::from_static("accept-encoding"));
+            resp
+        });
+    Router::new().fallback_service(files)
 }
 
 /// `/device`, `/device/` and `/device/…` that are not files get `index.html` (precompressed

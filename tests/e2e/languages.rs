@@ -5,6 +5,7 @@
 //! with the page's own catalog.
 
 use anyhow::{Context, Result, ensure};
+use emulator::hooks::{Fault, Route};
 use serde_json::json;
 
 use device_page::i18n::{Catalog, k};
@@ -51,7 +52,7 @@ async fn lang_dir(t: &Test) -> Result<(String, String)> {
     ))
 }
 
-/// The screen on show fits the phone (`fits`), no button or link cuts its words short, and focus
+/// The screen on show fits the phone (`fits`), no button cuts its words short, and focus
 /// is on the new screen's heading, where the page puts it.
 async fn settled(t: &Test, step: &str) -> Result<()> {
     t.fits(step).await?;
@@ -159,12 +160,7 @@ async fn the_picker_switches_language_mid_flow_and_keeps_the_typed_code() -> Res
     let (fr, ar) = (words("fr")?, words("ar")?);
     // /device typed by hand, the code typed, then sign-on and back to the code, in English.
     t.page.open(&tv.verification_uri).await?;
-    t.page.fill(CODE_FIELD, &tv.user_code).await?;
-    t.page.click("Continue").await?;
-    t.sign_on().await?;
-    t.page
-        .expect_heading("Enter the code from your device")
-        .await?;
+    t.type_code_and_sign_on(&tv.user_code).await?;
     // The person changes the code a little (still the TV's), then the language.
     let typed = tv.user_code.to_lowercase();
     t.page.fill(CODE_FIELD, &typed).await?;
@@ -212,5 +208,29 @@ async fn the_picker_switches_language_mid_flow_and_keeps_the_typed_code() -> Res
         .await?;
     let flow = t.pingone.only_flow()?;
     assert_eq!(flow.user_code_hint.as_deref(), Some(tv.user_code.as_str()));
+    t.finish().await
+}
+
+/// A broken config.json, for a person reading German: the screen speaks German, and the detail
+/// for the site's operator (their messages are English only) is in English, not missing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_broken_config_speaks_the_language_with_the_operators_detail_in_english() -> Result<()> {
+    let (de, en) = (words("de")?, words("en")?);
+    let t = Test::start_with("language-config-broken", config(), SMALL_PHONE).await?;
+    t.pingone.fault(Route::Config, 1, Fault::MalformedJson)?;
+    t.page
+        .open(&format!("{}?lang=de", t.pingone.page_url("/device")))
+        .await?;
+    t.page
+        .expect_screen(
+            &de.text(k::CONFIG_TITLE, &[]),
+            &[
+                de.text(k::CONFIG_BODY, &[]).as_str(),
+                en.text(k::OPERATOR_SYNTAX, &[]).as_str(),
+            ],
+        )
+        .await?;
+    assert_eq!(lang_dir(&t).await?, ("de".to_owned(), "ltr".to_owned()));
+    settled(&t, "config-broken").await?;
     t.finish().await
 }

@@ -56,6 +56,18 @@ impl Test {
         Ok(())
     }
 
+    /// Types `code` on the code screen of `/device` opened by hand and continues: PingOne's
+    /// sign-on first, then back on the code screen, the code still there to send.
+    pub async fn type_code_and_sign_on(&self, code: &str) -> Result<()> {
+        self.page.fill(CODE_FIELD, code).await?;
+        self.page.click("Continue").await?;
+        self.sign_on().await?;
+        self.page
+            .expect_heading("Enter the code from your device")
+            .await?;
+        Ok(())
+    }
+
     /// Types `code` on the code screen and continues.
     pub async fn enter_code(&self, code: &str) -> Result<()> {
         self.page

@@ -267,12 +267,7 @@ async fn example_path(name: &str) -> Result<()> {
     }
     branded_screen(&t, &brand, "code").await?;
 
-    t.page.fill(CODE_FIELD, &tv.user_code).await?;
-    t.page.click("Continue").await?;
-    t.sign_on().await?;
-    t.page
-        .expect_heading("Enter the code from your device")
-        .await?;
+    t.type_code_and_sign_on(&tv.user_code).await?;
     t.page.click("Continue").await?;
     t.page.expect_heading("Allow this device?").await?;
     branded_screen(&t, &brand, "consent").await?;

@@ -150,7 +150,6 @@ pub fn shipped(file_doc: &Value, english: &Map<String, Value>) -> Value {
     }
     json!({
         "locale": file_doc.get("locale"),
-        "name": file_doc.get("name"),
         "dir": file_doc.get("dir"),
         "messages": messages,
     })

@@ -145,15 +145,9 @@ fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
     let index_path = dist.join("index.html");
     let index = std::fs::read_to_string(&index_path)
         .with_context(|| format!("reading {}", index_path.display()))?;
-    let (old, new) = (integrity(&before), integrity(&after));
-    if !index.contains(&old) {
-        bail!(
-            "{} has no integrity hash for {}",
-            index_path.display(),
-            wasm.display()
-        );
-    }
-    std::fs::write(&index_path, index.replace(&old, &new))
+    let mut index = index;
+    rehash(&mut index, &wasm, &before, &after)?;
+    std::fs::write(&index_path, index)
         .with_context(|| format!("writing {}", index_path.display()))?;
     println!(
         "pruned {} uncalled exports from {}: {} -> {} bytes",
@@ -188,15 +182,7 @@ fn shorten_names(dist: &Path) -> Result<()> {
         (&wasm, module.as_slice(), short_module.as_slice()),
         (&glue, text.as_bytes(), short_text.as_bytes()),
     ] {
-        let old = integrity(before);
-        if !index.contains(&old) {
-            bail!(
-                "{} has no integrity hash for {}",
-                index_path.display(),
-                path.display()
-            );
-        }
-        index = index.replace(&old, &integrity(after));
+        rehash(&mut index, path, before, after)?;
         std::fs::write(path, after).with_context(|| format!("writing {}", path.display()))?;
     }
     std::fs::write(&index_path, index)
@@ -230,6 +216,20 @@ fn embed_script(tools: &Tools, root: &Path, dist: &Path) -> Result<()> {
 
 /// The portals' script in `dist/`.
 pub const EMBED_FILE: &str = "embed.js";
+
+/// Puts `after`'s integrity hash in `index.html` where `path`'s was (`before`'s): every rewrite
+/// of a file the page loads goes through here, so none is left with a stale hash.
+fn rehash(index: &mut String, path: &Path, before: &[u8], after: &[u8]) -> Result<()> {
+    let old = integrity(before);
+    if !index.contains(&old) {
+        bail!(
+            "index.html has no integrity hash for {}: is it still referenced?",
+            path.display()
+        );
+    }
+    *index = index.replace(&old, &integrity(after));
+    Ok(())
+}
 
 /// `sha384-…` as `integrity` attributes write it.
 fn integrity(bytes: &[u8]) -> String {
@@ -367,15 +367,7 @@ fn minify_scripts(
                 after.len()
             );
         }
-        let (old, new) = (integrity(&before), integrity(&after));
-        if !index.contains(&old) {
-            bail!(
-                "{} has no integrity hash for {}: is it still referenced?",
-                index_path.display(),
-                script.display()
-            );
-        }
-        index = index.replace(&old, &new);
+        rehash(&mut index, &script, &before, &after)?;
         println!(
             "minified {}: {} -> {} bytes",
             script.file_name().unwrap_or_default().to_string_lossy(),

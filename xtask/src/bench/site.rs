@@ -6,21 +6,15 @@
 //! `config.json` naming the emulator, no policy headers. Its emulator lets that origin in (CORS)
 //! and hands off to it.
 
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use anyhow::{Context, Result};
 use axum::Router;
-use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{IntoResponse, Response};
+use axum::http::header;
 use axum::routing::get;
 use serde_json::json;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tower::ServiceExt;
-use tower_http::services::{ServeDir, ServeFile};
 
 use super::act::{PHASE_MARKS, Site};
 use crate::precompress;
@@ -186,20 +180,6 @@ fn plain_router(dist: PathBuf, emulator: &emulator::Running) -> Router {
         "followResumeUrl": false,
     })
     .to_string();
-    let index = Arc::new(dist.join("index.html"));
-    let spa = tower::service_fn(move |req: Request| {
-        let index = Arc::clone(&index);
-        async move { Ok::<_, Infallible>(index_for_device(&index, req).await) }
-    });
-    let files = ServeDir::new(dist)
-        .precompressed_br()
-        .precompressed_gzip()
-        .fallback(spa)
-        .map_response(|mut resp| {
-            resp.headers_mut()
-                .append(header::VARY, HeaderValue::from_static("accept-encoding"));
-            resp
-        });
     Router::new()
         .route(
             "/config.json",
@@ -217,34 +197,7 @@ fn plain_router(dist: PathBuf, emulator: &emulator::Running) -> Router {
                 }
             }),
         )
-        .fallback_service(files)
-}
-
-/// `/device`, `/device/` and `/device/…` get `index.html`; anything else `404`.
-async fn index_for_device(index: &Path, req: Request) -> Response {
-    let path = req.uri().path();
-    if !(path == "/device" || path.starts_with("/device/")) {
-        return (StatusCode::NOT_FOUND, "Not found\n").into_response();
-    }
-    match ServeFile::new(index)
-        .precompressed_br()
-        .precompressed_gzip()
-        .oneshot(req)
-        .await
-    {
-        // 304 too: a warm load revalidates index.html.
-        Ok(resp) if resp.status() != StatusCode::NOT_FOUND => {
-            let mut resp = resp.map(axum::body::Body::new);
-            let headers = resp.headers_mut();
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static("text/html; charset=utf-8"),
-            );
-            headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
-            resp
-        }
-        _ => (StatusCode::NOT_FOUND, "The page is not built.\n").into_response(),
-    }
+        .fallback_service(emulator::static_files(&dist))
 }
 
 #[cfg(test)]
