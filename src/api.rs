@@ -116,7 +116,7 @@ pub fn hosted_sign_on_url(config: &Config, flow_id: &str, flow: Option<&Flow>) -
     }
     let base = &config.hosted_sign_on_url;
     let joiner = if base.contains('?') { '&' } else { '?' };
-    let id: String = form_urlencoded::byte_serialize(flow_id.as_bytes()).collect();
+    let id = crate::query::form::encode(flow_id);
     format!("{base}{joiner}flowId={id}")
 }
 

@@ -19,22 +19,18 @@ impl Query {
     pub fn parse(search: &str) -> Self {
         let search = search.strip_prefix('?').unwrap_or(search);
         let search = search.split('#').next().unwrap_or(search);
-        let mut query = Query::default();
-        for (key, value) in form_urlencoded::parse(search.as_bytes()) {
-            let value = value.trim();
-            if value.is_empty() {
-                continue;
-            }
-            let slot = match key.as_ref() {
-                "user_code" => &mut query.user_code,
-                "environmentId" => &mut query.environment_id,
-                "flowId" => &mut query.flow_id,
-                "error" => &mut query.error,
-                _ => continue,
-            };
-            slot.get_or_insert_with(|| value.to_owned());
+        let first = |key: &str| {
+            form::values(search, key)
+                .into_iter()
+                .map(|value| value.trim().to_owned())
+                .find(|value| !value.is_empty())
+        };
+        Query {
+            user_code: first("user_code"),
+            environment_id: first("environmentId"),
+            flow_id: first("flowId"),
+            error: first("error"),
         }
-        query
     }
 
     /// The query string with `user_code` removed, for replacing the address bar so the code is in
@@ -65,9 +61,49 @@ impl Query {
 
 /// Whether one `key=value` pair's key, decoded as the parser decodes it, is `user_code`.
 fn is_user_code_key(pair: &str) -> bool {
-    form_urlencoded::parse(pair.as_bytes())
-        .next()
-        .is_some_and(|(key, _)| key == "user_code")
+    !form::values(pair, "user_code").is_empty()
+}
+
+/// `application/x-www-form-urlencoded`, as the WHATWG URL standard defines it: in the page the
+/// browser's own `URLSearchParams` and `encodeURIComponent` (no decoder in the WebAssembly),
+/// natively the `form_urlencoded` crate, where the tests run. tests/web.rs reads this module's
+/// cases through the browser's.
+pub mod form {
+    /// Every value of `key` in a query (no leading `?`), decoded, in order.
+    #[cfg(target_arch = "wasm32")]
+    pub fn values(query: &str, key: &str) -> Vec<String> {
+        web_sys::UrlSearchParams::new_with_str(query)
+            .map(|params| {
+                params
+                    .get_all(key)
+                    .iter()
+                    .filter_map(|v| v.as_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Every value of `key` in a query (no leading `?`), decoded, in order.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn values(query: &str, key: &str) -> Vec<String> {
+        form_urlencoded::parse(query.as_bytes())
+            .filter(|(k, _)| k == key)
+            .map(|(_, v)| v.into_owned())
+            .collect()
+    }
+
+    /// `value` encoded for a query (the two encodings differ only in how a space is written,
+    /// which every decoder reads alike).
+    #[cfg(target_arch = "wasm32")]
+    pub fn encode(value: &str) -> String {
+        js_sys::encode_uri_component(value).into()
+    }
+
+    /// `value` encoded for a query.
+    #[cfg(not(target_arch = "wasm32"))]
+    pub fn encode(value: &str) -> String {
+        form_urlencoded::byte_serialize(value.as_bytes()).collect()
+    }
 }
 
 /// Whether a path is the page's own: `/device` or `/device/`, possibly below a prefix the operator
