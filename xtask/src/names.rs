@@ -2,7 +2,8 @@
 //! `__wbg_{name}_{hash}` and every closure shim after its full Rust type, and both files carry each
 //! name: about 150 names, 5 kB raw, whose hashes brotli cannot compress (3.7 kB of the page when
 //! measured). The page needs none of them to be readable, so the release build renames each
-//! function import and each long export to a short one, in the module and in the glue alike.
+//! function import and each long export to a short one, in the module and in the glue alike, and
+//! the import module every import repeats (`./device-page_bg.js`) to one letter.
 
 use anyhow::{Context, Result, bail};
 
@@ -32,11 +33,30 @@ pub fn shorten(module: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
         put_leb(&mut out, body.len());
         out.extend(body);
     }
-    let mut glue = glue.to_owned();
+    let imported: Vec<&str> = renamed
+        .iter()
+        .filter(|r| matches!(r.2, Use::Key))
+        .map(|r| r.0.as_str())
+        .collect();
+    let mut glue = drop_unimported(glue, &imported)?;
     for (old, new, used) in &renamed {
         let (before, after) = match used {
             Use::Key => ("", ":"),
             Use::Member => ("wasm.", ""),
+            Use::Module => {
+                // The import object's one key for the module, a quoted string.
+                let key = format!("\"{old}\":");
+                if glue.matches(&key).count() != 1 {
+                    bail!("the glue does not key its imports by {old} once");
+                }
+                glue = glue.replace(&key, &format!("{new}:"));
+                if glue.contains(old.as_str()) {
+                    bail!(
+                        "the glue reaches the import module {old} in a way this build does not rename"
+                    );
+                }
+                continue;
+            }
         };
         glue = replace_token(&glue, before, old, after, new);
         if still_named(&glue, old) {
@@ -46,12 +66,51 @@ pub fn shorten(module: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
     Ok((out, glue))
 }
 
+/// The glue without the import functions the module no longer imports (the code that called
+/// them was pruned): wasm-bindgen writes each as a property of the import object, indented eight
+/// spaces (`{name}: function(…) {`), up to the next such property or the object's end.
+fn drop_unimported(glue: &str, imported: &[&str]) -> Result<String> {
+    // A property's first line: its key, if it is an import function.
+    fn import_key(line: &str) -> Option<&str> {
+        let rest = line.strip_prefix("        ")?;
+        let key = &rest[..rest.find(|c: char| !is_ident(c))?];
+        (!key.is_empty() && rest[key.len()..].starts_with(": function(")).then_some(key)
+    }
+    let mut out = String::with_capacity(glue.len());
+    let mut dropping: Option<String> = None;
+    for line in glue.split_inclusive('\n') {
+        if let Some(key) = import_key(line) {
+            dropping = (!imported.contains(&key)).then(|| key.to_owned());
+        } else if dropping.is_some()
+            && !line.starts_with("         ")
+            && !line.starts_with("        }")
+        {
+            // Neither the property's body nor its closing line: the object has ended.
+            dropping = None;
+        }
+        if dropping.is_none() {
+            out.push_str(line);
+        }
+    }
+    for line in glue.lines() {
+        if let Some(key) = import_key(line)
+            && !imported.contains(&key)
+            && out.contains(key)
+        {
+            bail!("the glue still reaches {key}, which the module no longer imports");
+        }
+    }
+    Ok(out)
+}
+
 /// How the glue refers to a name.
 enum Use {
     /// A key of the import object: `{name}: function…`.
     Key,
     /// An export: `wasm.{name}`.
     Member,
+    /// An import module: the import object's key `"{name}":`.
+    Module,
 }
 
 /// The `n`th short name: `a`…`z`, `A`…`Z`, `ba`, …
@@ -74,21 +133,34 @@ fn imports(body: &[u8], renamed: &mut Vec<(String, String, Use)>) -> Result<Vec<
     let count = leb(body, &mut at)?;
     let mut out = Vec::new();
     put_leb(&mut out, count);
+    let mut modules: Vec<String> = Vec::new();
     for _ in 0..count {
         let module = name(body, &mut at)?;
         let field = name(body, &mut at)?;
+        // Modules are named by their position, in capitals (imports take the small letters).
+        let at_module = match modules.iter().position(|m| *m == module) {
+            Some(i) => i,
+            None => {
+                modules.push(module.clone());
+                modules.len() - 1
+            }
+        };
+        let module_name = format!("M{}", short(at_module));
         let kind = *body.get(at).context("truncated import")?;
         at += 1;
         if kind != 0 {
             bail!("import {field} is not a function (kind {kind})");
         }
         let ty = leb(body, &mut at)?;
-        let new = short(renamed.len());
-        put_name(&mut out, &module);
+        let new = short(renamed.iter().filter(|r| matches!(r.2, Use::Key)).count());
+        put_name(&mut out, &module_name);
         put_name(&mut out, &new);
         out.push(0);
         put_leb(&mut out, ty);
         renamed.push((field, new, Use::Key));
+    }
+    for (i, module) in modules.into_iter().enumerate() {
+        renamed.push((module, format!("M{}", short(i)), Use::Module));
     }
     Ok(out)
 }
@@ -105,7 +177,15 @@ fn exports(body: &[u8], renamed: &mut Vec<(String, String, Use)>) -> Result<Vec<
         let index = leb(body, &mut at)?;
         // Short ones (`memory`, `main`) stay: renaming saves nothing and they are common words.
         let new = if field.len() > 12 {
-            let new = format!("_{}", short(renamed.len()));
+            let new = format!(
+                "_{}",
+                short(
+                    renamed
+                        .iter()
+                        .filter(|r| !matches!(r.2, Use::Module))
+                        .count()
+                )
+            );
             renamed.push((field, new.clone(), Use::Member));
             new
         } else {
@@ -206,6 +286,187 @@ fn put_name(out: &mut Vec<u8>, name: &str) {
     out.extend(name.as_bytes());
 }
 
+/// The module with the body of every function whose name (from the `name` section) contains one
+/// of `patterns` replaced by `unreachable`, and how many there were. For code the page cannot
+/// run but the module's function table keeps: wasm-streams' futures sit in vtables that
+/// `call_indirect` might in principle reach, so no optimiser removes them, although only the
+/// exports [`page`](crate::page) prunes ever create them. Once stubbed, `wasm-opt` drops
+/// everything only they called. Fails without a `name` section (nothing could be matched).
+pub fn stub_functions(module: &[u8], patterns: &[&str]) -> Result<(Vec<u8>, usize)> {
+    if module.get(..8) != Some(b"\0asm\x01\0\0\0") {
+        bail!("not a WebAssembly module");
+    }
+    let mut sections = Vec::new();
+    let mut at = 8;
+    while at < module.len() {
+        let id = module[at];
+        at += 1;
+        let size = leb(module, &mut at)?;
+        let body = module
+            .get(at..at + size)
+            .context("a section runs past the module's end")?;
+        at += size;
+        sections.push((id, body));
+    }
+    let mut imported = 0;
+    let mut names = None;
+    for (id, body) in &sections {
+        match id {
+            2 => imported = imported_functions(body)?,
+            0 => {
+                let mut at = 0;
+                if name(body, &mut at)? == "name" {
+                    names = Some(function_names(&body[at..])?);
+                }
+            }
+            _ => {}
+        }
+    }
+    let names = names.context("the module has no name section to find functions by")?;
+    let mut out = module[..8].to_vec();
+    let mut stubbed = 0;
+    for (id, body) in sections {
+        let body = if id == 10 {
+            let mut at = 0;
+            let count = leb(body, &mut at)?;
+            let mut code = Vec::new();
+            put_leb(&mut code, count);
+            for index in imported..imported + count {
+                let size = leb(body, &mut at)?;
+                let function = body.get(at..at + size).context("truncated function body")?;
+                at += size;
+                let dead = names
+                    .get(&index)
+                    .is_some_and(|n| patterns.iter().any(|p| n.contains(p)));
+                // No locals, `unreachable`, `end`.
+                let function: &[u8] = if dead { &[0x00, 0x00, 0x0b] } else { function };
+                stubbed += usize::from(dead);
+                put_leb(&mut code, function.len());
+                code.extend(function);
+            }
+            code
+        } else {
+            body.to_vec()
+        };
+        out.push(id);
+        put_leb(&mut out, body.len());
+        out.extend(body);
+    }
+    Ok((out, stubbed))
+}
+
+/// How many functions the import section brings in (they come first in the index space).
+fn imported_functions(body: &[u8]) -> Result<usize> {
+    let mut at = 0;
+    let mut functions = 0;
+    for _ in 0..leb(body, &mut at)? {
+        name(body, &mut at)?;
+        name(body, &mut at)?;
+        let kind = *body.get(at).context("truncated import")?;
+        at += 1;
+        match kind {
+            0 => {
+                functions += 1;
+                leb(body, &mut at)?;
+            }
+            // A table: its element type, then limits.
+            1 => {
+                at += 1;
+                limits(body, &mut at)?;
+            }
+            2 => limits(body, &mut at)?,
+            // A global: its value type and mutability.
+            3 => at += 2,
+            _ => bail!("import of unknown kind {kind}"),
+        }
+    }
+    Ok(functions)
+}
+
+fn limits(body: &[u8], at: &mut usize) -> Result<()> {
+    let flags = *body.get(*at).context("truncated limits")?;
+    *at += 1;
+    leb(body, at)?;
+    if flags & 1 == 1 {
+        leb(body, at)?;
+    }
+    Ok(())
+}
+
+/// The `name` section's function names (subsection 1), by function index.
+fn function_names(body: &[u8]) -> Result<std::collections::HashMap<usize, String>> {
+    let mut names = std::collections::HashMap::new();
+    let mut at = 0;
+    while at < body.len() {
+        let id = body[at];
+        at += 1;
+        let size = leb(body, &mut at)?;
+        let end = at + size;
+        if id == 1 {
+            for _ in 0..leb(body, &mut at)? {
+                let index = leb(body, &mut at)?;
+                // Rust's mangled-then-demangled names are UTF-8; anything else is no match.
+                let len = leb(body, &mut at)?;
+                let raw = body.get(at..at + len).context("truncated name")?;
+                at += len;
+                names.insert(index, String::from_utf8_lossy(raw).into_owned());
+            }
+        }
+        at = end;
+    }
+    Ok(names)
+}
+
+/// The glue without the classes whose exports the build pruned (`prefixes`, see
+/// `page::UNCALLED_EXPORTS`): wasm-bindgen writes each as `export class {Name} { … }`, a
+/// `Symbol.dispose` line and a `const {Name}Finalization` registry, none of which a minifier may
+/// drop (exported, or with side effects). Fails when a pruned export is still named afterwards.
+pub fn drop_classes(glue: &str, prefixes: &[&str]) -> Result<String> {
+    let mut out = glue.to_owned();
+    let mut at = 0;
+    while let Some(found) = out[at..].find("export class ") {
+        let start = at + found;
+        let name: String = out[start + "export class ".len()..]
+            .chars()
+            .take_while(|c| is_ident(*c))
+            .collect();
+        let dispose = format!(
+            "if (Symbol.dispose) {name}.prototype[Symbol.dispose] = {name}.prototype.free;\n"
+        );
+        let Some(end) = out[start..]
+            .find(&dispose)
+            .map(|e| start + e + dispose.len())
+        else {
+            at = start + 1;
+            continue;
+        };
+        let calls_pruned = prefixes
+            .iter()
+            .any(|p| out[start..end].contains(&format!("wasm.{p}")));
+        if !calls_pruned {
+            at = end;
+            continue;
+        }
+        out.replace_range(start..end, "");
+        let registry = format!("const {name}Finalization = ");
+        let from = out
+            .find(&registry)
+            .with_context(|| format!("the glue has no {name}Finalization"))?;
+        let to = out[from..]
+            .find(";\n")
+            .map(|e| from + e + 2)
+            .with_context(|| format!("{name}Finalization does not end"))?;
+        out.replace_range(from..to, "");
+        at = start;
+    }
+    for prefix in prefixes {
+        if out.contains(&format!("wasm.{prefix}")) {
+            bail!("the glue still calls pruned exports {prefix}…");
+        }
+    }
+    Ok(out)
+}
+
 /// The names a module exports, from its export section.
 pub fn export_names(module: &[u8]) -> Result<Vec<String>> {
     if module.get(..4) != Some(b"\0asm") {
@@ -264,22 +525,22 @@ mod tests {
 
     #[test]
     fn names_shrink_in_the_module_and_the_glue_alike() {
-        let glue = "const i = { __proto__: null, __wbg_log_0123456789abcdef: function() {} };\n\
+        let glue = "const i = { \"./g.js\": { __proto__: null, __wbg_log_0123456789abcdef: function() {} } };\n\
                     wasm.memory.buffer; wasm.__wbindgen_start_long();";
         let (module, glue) = shorten(&module(), glue).expect("shortened");
         assert_eq!(
             glue,
-            "const i = { __proto__: null, a: function() {} };\n\
+            "const i = { Ma: { __proto__: null, a: function() {} } };\n\
              wasm.memory.buffer; wasm._b();"
         );
         assert_eq!(export_names(&module).expect("exports"), ["memory", "_b"]);
         let text = String::from_utf8_lossy(&module);
-        assert!(text.contains("./g.js") && !text.contains("__wbg_log"));
+        assert!(!text.contains("./g.js") && !text.contains("__wbg_log") && text.contains("Ma"));
     }
 
     #[test]
     fn a_name_the_glue_uses_otherwise_stops_the_build() {
-        let glue = "const i = { __wbg_log_0123456789abcdef: f }; wasm.__wbindgen_start_long();";
+        let glue = "const i = { \"./g.js\": { __wbg_log_0123456789abcdef: f } }; wasm.__wbindgen_start_long();";
         let bare = format!("{glue} function __wbindgen_start_long() {{}}");
         assert!(
             shorten(&module(), &bare).is_ok(),
@@ -288,6 +549,7 @@ mod tests {
         for reach in [
             "instance.exports.__wbindgen_start_long()",
             "get('__wbindgen_start_long')",
+            "import('./g.js')",
         ] {
             assert!(
                 shorten(&module(), &format!("{glue} {reach}")).is_err(),
@@ -295,6 +557,72 @@ mod tests {
             );
         }
         assert!(shorten(b"not wasm", "").is_err());
+    }
+
+    #[test]
+    fn classes_of_pruned_exports_leave_the_glue() {
+        let glue = "export class Gone {\n    free() { wasm.__wbg_gone_free(1); }\n    pull() { return wasm.gone_pull(this.__wbg_ptr); }\n}\n\
+                    if (Symbol.dispose) Gone.prototype[Symbol.dispose] = Gone.prototype.free;\n\n\
+                    export class Kept {\n    free() { wasm.__wbg_kept_free(1); }\n}\n\
+                    if (Symbol.dispose) Kept.prototype[Symbol.dispose] = Kept.prototype.free;\n\
+                    export function start() { wasm.start(); }\n\
+                    const GoneFinalization = (typeof FinalizationRegistry === 'undefined')\n    ? { register: () => {}, unregister: () => {} }\n    : new FinalizationRegistry(ptr => wasm.__wbg_gone_free(ptr, 1));\n\
+                    const KeptFinalization = 1;\n";
+        let out = drop_classes(glue, &["gone", "__wbg_gone"]).expect("dropped");
+        assert!(!out.contains("Gone"), "{out}");
+        assert!(out.contains("export class Kept") && out.contains("KeptFinalization"));
+        assert!(out.contains("export function start()"));
+        // A call the build cannot take out stops it.
+        let stray = format!("{glue}export function pull() {{ wasm.gone_pull(0); }}\n");
+        assert!(drop_classes(&stray, &["gone", "__wbg_gone"]).is_err());
+    }
+
+    /// `module()` with a name section naming its one function.
+    fn named(function: &str) -> Vec<u8> {
+        let mut m = module();
+        let mut names = Vec::new();
+        put_name(&mut names, "name");
+        let mut functions = vec![1u8]; // one name
+        put_leb(&mut functions, 1); // index 1: after the one import
+        put_name(&mut functions, function);
+        names.push(1);
+        put_leb(&mut names, functions.len());
+        names.extend(functions);
+        m.push(0);
+        put_leb(&mut m, names.len());
+        m.extend(names);
+        m
+    }
+
+    #[test]
+    fn functions_named_by_a_pattern_become_unreachable() {
+        let (same, none) = stub_functions(&named("app::start"), &["wasm_streams"]).expect("read");
+        assert_eq!((same, none), (named("app::start"), 0));
+        let (stubbed, one) =
+            stub_functions(&named("<wasm_streams::Sink>::write"), &["wasm_streams"]).expect("read");
+        assert_eq!(one, 1);
+        // The body (no locals, `end`) is now no locals, `unreachable`, `end`.
+        let body = [10u8, 5, 1, 3, 0x00, 0x00, 0x0b];
+        assert!(stubbed.windows(body.len()).any(|w| w == body));
+        assert!(
+            stub_functions(&module(), &["x"]).is_err(),
+            "no names, nothing to go by"
+        );
+    }
+
+    #[test]
+    fn imports_the_module_no_longer_has_leave_the_glue() {
+        let glue = "const import0 = {\n        __proto__: null,\n        __wbg_log_0123456789abcdef: function(arg0) {\n            console.log(arg0);\n        },\n        __wbg_gone_0123456789abcdef: function(arg0) {\n            const ret = arg0.byobRequest;\n            return ret;\n        },\n    };\n";
+        let glue = format!("{glue}return {{ __proto__: null, \"./g.js\": import0 }};\n");
+        let (_, out) = shorten(&module(), &glue).expect("shortened");
+        assert!(
+            !out.contains("gone") && !out.contains("byobRequest"),
+            "{out}"
+        );
+        assert!(
+            out.contains("a: function(arg0) {\n            console.log(arg0);\n        },"),
+            "{out}"
+        );
     }
 
     #[test]

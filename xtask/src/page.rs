@@ -6,8 +6,9 @@
 //!    machinery in the WebAssembly: 16 kB brotli of the page's 99 kB when measured). They are unstable compiler features, enabled on the stable
 //!    toolchain with `RUSTC_BOOTSTRAP=1` for this one build only. `DEVICE_PAGE_STABLE_BUILD=1`
 //!    builds without them (the page works the same, only heavier).
-//!    Then the exports no page ever calls are pruned from the WebAssembly ([`prune_exports`]),
-//!    and the names between it and its glue shortened ([`names`]).
+//!    Then the exports no page ever calls are pruned from the WebAssembly, with the code only
+//!    they reach, before it is optimised for size ([`prune_exports`]), and the names between it
+//!    and its glue shortened ([`names`]).
 //! 2. The languages, checked elsewhere, compiled into `dist/i18n` as the page ships them.
 //! 3. The JavaScript minified with esbuild (Trunk's minifier cannot read wasm-bindgen's glue),
 //!    with the integrity hashes in `index.html` updated; the build fails if a file did not shrink.
@@ -72,6 +73,11 @@ pub fn build(tools: &Tools, root: &Path, dist: &Path) -> Result<Vec<Compressed>>
 /// with everything they reach). A client-side page has no server functions.
 const UNCALLED_EXPORTS: &[&str] = &["intounderlying", "__wbg_intounderlying"];
 
+/// Functions only those exports lead to, which the module's function table still holds (each
+/// future's vtable): found by name and made `unreachable` ([`names::stub_functions`]), 2.7 kB
+/// brotli less when measured. Any monomorphisation naming wasm-streams exists only for it.
+const UNREACHABLE_CODE: &[&str] = &["wasm_streams"];
+
 /// The build's WebAssembly, in `dist/assets`.
 fn the_wasm(dist: &Path) -> Result<std::path::PathBuf> {
     let assets = dist.join("assets");
@@ -83,7 +89,9 @@ fn the_wasm(dist: &Path) -> Result<std::path::PathBuf> {
 }
 
 /// Removes [`UNCALLED_EXPORTS`] and the code only they reach (binaryen's `wasm-metadce`, every
-/// other export a root), re-optimises for size and puts the new hash in `index.html`.
+/// other export a root), makes [`UNREACHABLE_CODE`] unreachable, optimises for size (the one
+/// `wasm-opt` run: index.html's `data-wasm-opt="0"` has Trunk leave the module as wasm-bindgen
+/// wrote it, function names included) and puts the new hash in `index.html`.
 fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
     let wasm = the_wasm(dist)?;
     let before = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
@@ -95,10 +103,6 @@ fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
         .enumerate()
         .map(|(i, name)| serde_json::json!({"name": format!("e{i}"), "root": true, "export": name}))
         .collect();
-    if kept.len() == exports.len() {
-        println!("{}: no uncalled exports to prune", wasm.display());
-        return Ok(());
-    }
     let graph = wasm.with_extension("graph.json");
     std::fs::write(&graph, serde_json::to_vec(&kept)?)
         .with_context(|| format!("writing {}", graph.display()))?;
@@ -115,6 +119,8 @@ fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
     let mut metadce = tools.command("wasm-metadce");
     metadce
         .args(features)
+        // Keep the function names for `stub_functions` (the final wasm-opt drops them).
+        .arg("--debuginfo")
         .arg("--graph-file")
         .arg(&graph)
         .arg(&wasm)
@@ -130,6 +136,13 @@ fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+    let (stubbed, count) = names::stub_functions(
+        &std::fs::read(&pruned).with_context(|| format!("reading {}", pruned.display()))?,
+        UNREACHABLE_CODE,
+    )
+    .with_context(|| format!("stubbing dead code in {}", pruned.display()))?;
+    std::fs::write(&pruned, stubbed).with_context(|| format!("writing {}", pruned.display()))?;
+    println!("stubbed {count} functions only the pruned exports reach");
     sh(tools
         .command("wasm-opt")
         .arg("-Oz")
@@ -173,7 +186,9 @@ fn shorten_names(dist: &Path) -> Result<()> {
     let module = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
     let text =
         std::fs::read_to_string(&glue).with_context(|| format!("reading {}", glue.display()))?;
-    let (short_module, short_text) = names::shorten(&module, &text)
+    let pruned = names::drop_classes(&text, UNCALLED_EXPORTS)
+        .with_context(|| format!("dropping the pruned classes from {}", glue.display()))?;
+    let (short_module, short_text) = names::shorten(&module, &pruned)
         .with_context(|| format!("shortening the names of {}", wasm.display()))?;
     let index_path = dist.join("index.html");
     let mut index = std::fs::read_to_string(&index_path)
