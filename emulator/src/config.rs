@@ -81,6 +81,9 @@ pub struct Config {
     /// Give each action link in `_links` its own URL (`{flow}?action={name}`) instead of the
     /// flow's, and accept an action only there: shows whether a client follows the links.
     pub action_links_distinct: bool,
+    /// Keys added to the page's generated `config.json`, as an operator would write them
+    /// (`linkedCode`, `consent`, `reportUrl`, …), so a test can vary what the page is told.
+    pub page_settings: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Which characters user codes use; both are shown as `XXXX-XXXX`.
@@ -363,6 +366,7 @@ impl Config {
             ],
             custom_domain: false,
             action_links_distinct: false,
+            page_settings: serde_json::Map::new(),
         }
     }
 

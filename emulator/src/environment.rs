@@ -56,6 +56,8 @@ pub struct Environment {
     pub custom_domain: bool,
     /// Action links have URLs of their own, and actions are accepted only there.
     pub action_links_distinct: bool,
+    /// Keys added to the page's `config.json`.
+    pub page_settings: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The device-grant application with nothing left to follow.
@@ -150,6 +152,7 @@ impl Environment {
             portal_origins: config.portal_origins,
             custom_domain: config.custom_domain,
             action_links_distinct: config.action_links_distinct,
+            page_settings: config.page_settings,
         }
     }
 

@@ -182,6 +182,9 @@ async fn config_json(State(st): State<Arc<Shared>>) -> Response {
     if !is_loopback_url(&env.api_url) {
         config["allowPlainHttp"] = json!(true);
     }
+    for (key, value) in &env.page_settings {
+        config[key] = value.clone();
+    }
     json_response(StatusCode::OK, &config)
 }
 
