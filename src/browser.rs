@@ -190,3 +190,14 @@ pub fn announce(event: &str, name: &str) {
         let _ = window().dispatch_event(&event);
     }
 }
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen::prelude::wasm_bindgen(js_namespace = console, js_name = warn)]
+    fn console_warn(message: &str);
+}
+
+/// A note for whoever deploys the page, in the browser's console.
+pub fn warn(message: &str) {
+    console_warn(message);
+}

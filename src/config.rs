@@ -29,6 +29,29 @@ pub struct Config {
     pub hosted_sign_on_url: String,
     /// Whether to follow the flow's `resumeUrl` once it completes (only on `auth_base`'s origin).
     pub follow_resume_url: bool,
+    /// Allow stays disabled until the person ticks "this device is in front of me"
+    /// (`consent.requireConfirm`, on unless the file says `false`).
+    pub require_confirm: bool,
+    /// What the page does with a code that came in the link (`linkedCode`).
+    pub linked_code: LinkedCode,
+    /// A `linkedCode` value the page does not know, which it replaced by `confirm`: worth a
+    /// warning in the console, not a screen (the safe default is in force).
+    pub unknown_linked_code: Option<String>,
+    /// Where "I didn't start this" leads, after refusing the device (`reportUrl`).
+    pub report_url: Option<String>,
+}
+
+/// What the page does with a code that came in the link: the link is the channel a phisher
+/// controls, so an operator may ask for more than a tap.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LinkedCode {
+    /// Show it large and ask the person to confirm it matches their device.
+    #[default]
+    Confirm,
+    /// Show it among two decoys: the person picks the one their device shows.
+    Match,
+    /// Never use it: the person types the code from their device.
+    Ignore,
 }
 
 /// What is wrong with the configuration, naming the key; each says it in the person's language
@@ -118,6 +141,16 @@ struct Raw {
     hosted_sign_on_url: Text,
     follow_resume_url: Flag,
     allow_plain_http: Flag,
+    consent: Obj<RawConsent>,
+    linked_code: Text,
+    report_url: Text,
+}
+
+/// `consent` as written.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct RawConsent {
+    require_confirm: Flag,
 }
 
 /// `environmentIds` as written: absent, a list of strings, or something else (`Wrong`, which the
@@ -195,6 +228,17 @@ impl Config {
             Some(at) => Some(url("hostedSignOnUrl", &at, plain_http)?.to_owned()),
             None => None,
         };
+        // Where people report phishing is never plain http off this computer.
+        let report_url = match raw.report_url.0 {
+            Some(at) => Some(url("reportUrl", &at, false)?.to_owned()),
+            None => None,
+        };
+        let (linked_code, unknown_linked_code) = match raw.linked_code.0.as_deref() {
+            None | Some("confirm") => (LinkedCode::Confirm, None),
+            Some("match") => (LinkedCode::Match, None),
+            Some("ignore") => (LinkedCode::Ignore, None),
+            Some(other) => (LinkedCode::Confirm, Some(other.to_owned())),
+        };
 
         // Last, once the file itself is known to be right: the environment the link names.
         let environment_id = match environment_id.map(str::trim).filter(|id| !id.is_empty()) {
@@ -218,6 +262,14 @@ impl Config {
             app_identifier,
             hosted_sign_on_url: String::new(),
             follow_resume_url: raw.follow_resume_url.0.unwrap_or(false),
+            require_confirm: raw
+                .consent
+                .0
+                .and_then(|c| c.require_confirm.0)
+                .unwrap_or(true),
+            linked_code,
+            unknown_linked_code,
+            report_url,
         };
         config.hosted_sign_on_url = match hosted_sign_on_url {
             Some(at) => at,
@@ -598,6 +650,59 @@ mod tests {
             r#"{{"authBase":"http://192.168.1.20:9000","environmentId":"{ENV}","allowPlainHttp":true}}"#
         );
         assert!(Config::parse(&demo, None).is_ok());
+    }
+
+    #[test]
+    fn phishing_defenses_default_on_and_read_what_is_written() {
+        let base = format!(r#""authBase":"https://auth.example.com","environmentId":"{ENV}""#);
+        let parse = |extra: &str| Config::parse(&format!("{{{base}{extra}}}"), None);
+        let plain = parse("").expect("valid");
+        assert!(plain.require_confirm);
+        assert_eq!(plain.linked_code, LinkedCode::Confirm);
+        assert_eq!((plain.unknown_linked_code, plain.report_url), (None, None));
+
+        let set = parse(
+            r#","consent":{"requireConfirm":false},"linkedCode":"match","reportUrl":"https://help.example/phish""#,
+        )
+        .expect("valid");
+        assert!(!set.require_confirm);
+        assert_eq!(set.linked_code, LinkedCode::Match);
+        assert_eq!(
+            set.report_url.as_deref(),
+            Some("https://help.example/phish")
+        );
+        assert_eq!(
+            parse(r#","linkedCode":"ignore""#).map(|c| c.linked_code),
+            Ok(LinkedCode::Ignore)
+        );
+        // A value of the wrong type keeps the safe default.
+        assert!(
+            parse(r#","consent":{"requireConfirm":"no"}"#)
+                .expect("valid")
+                .require_confirm
+        );
+        assert!(parse(r#","consent":false"#).expect("valid").require_confirm);
+
+        // An unknown mode is the safe default, kept for a console warning, not a config screen.
+        let unknown = parse(r#","linkedCode":"auto""#).expect("valid");
+        assert_eq!(unknown.linked_code, LinkedCode::Confirm);
+        assert_eq!(unknown.unknown_linked_code.as_deref(), Some("auto"));
+
+        // The report page: https, or http only to this computer (allowPlainHttp does not count).
+        assert!(parse(r#","reportUrl":"http://127.0.0.1:8080/report""#).is_ok());
+        for (url, key) in [
+            ("http://help.example/phish", k::CONFIG_INSECURE),
+            ("help.example/phish", k::CONFIG_NOT_URL),
+            ("javascript:alert(1)", k::CONFIG_NOT_URL),
+        ] {
+            let err =
+                parse(&format!(r#","reportUrl":"{url}","allowPlainHttp":true"#)).expect_err(url);
+            assert_eq!(
+                err.message(),
+                (key, vec![("key", "reportUrl".to_owned())]),
+                "{url}"
+            );
+        }
     }
 
     #[test]

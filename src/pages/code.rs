@@ -1,10 +1,13 @@
 //! Confirm the code. A code that came in the link is shown large and must be confirmed, with a
 //! plain warning (RFC 8628 §5.4); a code typed by hand goes through one forgiving field and is
 //! normalised before it is sent. A refused code switches to the field with the code kept in it.
+//! With `linkedCode: match` the code from the link is shown among two decoys and the person
+//! picks the one their device shows: approving someone else's link then takes reading a screen
+//! that is not in front of them.
 
 use leptos::prelude::*;
 
-use crate::components::{Frame, NotYou, ProblemMessage, SwitchUser};
+use crate::components::{Frame, NotYou, ProblemMessage, Report, SwitchUser};
 use crate::error::ApiError;
 use crate::i18n::{k, t, tp};
 use crate::text;
@@ -40,6 +43,12 @@ pub fn CodeScreen(
     carried: Option<Carried>,
     /// Called with a well-formed code (and how it arrived) when the person confirms it.
     on_code: Callback<Remembered>,
+    /// Pick the link's code among decoys instead of confirming it; called with the pick.
+    #[prop(default = None)]
+    on_pick: Option<Callback<UserCode>>,
+    /// "I didn't start this", when there is something to refuse or report.
+    #[prop(default = None)]
+    on_report: Option<Callback<()>>,
 ) -> impl IntoView {
     let linked = match &remembered {
         Some(Remembered::Linked(code)) => Some(code.clone()),
@@ -102,6 +111,9 @@ pub fn CodeScreen(
             send(Remembered::Linked(code));
         }
     };
+    let offered = on_pick
+        .and(linked.as_ref())
+        .map(|code| code.among_decoys(|n| (js_sys::Math::random() * n as f64) as usize));
     let shown = linked.map(|c| c.formatted()).unwrap_or_default();
 
     let switch_user = StoredValue::new(switch_user);
@@ -110,8 +122,34 @@ pub fn CodeScreen(
             .get_value()
             .map(|switch| view! { <NotYou switch busy /> })
     };
+    let report = move || on_report.map(|on_report| view! { <Report busy on_report /> });
     move || {
-        if confirming.get() && !refused() {
+        if let (Some(offered), Some(on_pick), true) =
+            (&offered, on_pick, confirming.get() && !refused())
+        {
+            let buttons = offered
+                .iter()
+                .map(|code| {
+                    let picked = code.clone();
+                    view! {
+                        <button class="button button--secondary" type="button" disabled=busy on:click=move |_| on_pick.run(picked.clone())>
+                            {code.formatted()}
+                        </button>
+                    }
+                })
+                .collect_view();
+            view! {
+                <Frame title=t(k::MATCH_TITLE).to_owned()>
+                    <p>{t(k::MATCH_HINT)}</p>
+                    <div class="actions">{buttons}</div>
+                    <p class="warning">{t(k::CODE_WARNING)}</p>
+                    <ProblemMessage problem />
+                    {report()}
+                    {not_you()}
+                </Frame>
+            }
+            .into_any()
+        } else if confirming.get() && !refused() {
             let shown = shown.clone();
             view! {
                 <Frame title=t(k::CODE_FROM_LINK).to_owned()>
@@ -126,6 +164,7 @@ pub fn CodeScreen(
                         </button>
                     </form>
                     <ProblemMessage problem />
+                    {report()}
                     {not_you()}
                 </Frame>
             }
@@ -157,6 +196,7 @@ pub fn CodeScreen(
                         </button>
                     </form>
                     <p class="warning">{t(k::CODE_WARNING)}</p>
+                    {report()}
                     {not_you()}
                 </Frame>
             }

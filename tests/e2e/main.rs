@@ -49,6 +49,7 @@ mod iframe;
 mod locked_password;
 mod login_error;
 mod not_you;
+mod phishing;
 mod phone;
 mod policy;
 mod real_servers;
