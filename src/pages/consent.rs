@@ -59,14 +59,8 @@ pub fn Consent(
                 {icon.map(|src| view! { <img class="consent__icon" src=src alt="" width="48" height="48" /> })}
                 <p>{asks_before}<strong class="consent__name">{name}</strong>{asks_after}</p>
             </div>
-            {user.map(|u| {
-                let (before, after) = around(&t(k::CONSENT_SIGNED_IN_AS), "name");
-                view! { <p class="consent__user">{before}<strong><bdi>{u}</bdi></strong>{after}</p> }
-            })}
-            {code.map(|code| {
-                let (before, after) = around(&t(k::CONSENT_DEVICE_SHOWS), "code");
-                view! { <p>{before}<strong><bdi>{code.formatted()}</bdi></strong>{after}</p> }
-            })}
+            {user.map(|u| emphasised(k::CONSENT_SIGNED_IN_AS, "name", u))}
+            {code.map(|code| emphasised(k::CONSENT_DEVICE_SHOWS, "code", code.formatted()))}
             {(!scopes.is_empty()).then(|| view! {
                 <p>{t(k::CONSENT_SCOPES)}</p>
                 <ul class="consent__scopes">
@@ -95,4 +89,11 @@ pub fn Consent(
             {switch_user.map(|switch| view! { <NotYou switch busy /> })}
         </Frame>
     }
+}
+
+/// A message with one value in it set apart (isolated, for right-to-left text): who is signed
+/// in, the code the device shows. One view shape for both keeps the WebAssembly small.
+fn emphasised(key: &str, name: &str, value: String) -> impl IntoView {
+    let (before, after) = around(&t(key), name);
+    view! { <p class="consent__user">{before}<strong><bdi>{value}</bdi></strong>{after}</p> }
 }

@@ -85,15 +85,21 @@ impl Test {
     }
 
     /// Ticks the consent screen's box that says the device is in front of the person, which
-    /// enables Allow.
+    /// enables Allow (a box already ticked, after a failed answer, stays ticked).
     pub async fn tick_confirm(&self) -> Result<()> {
         self.page.expect_heading("Allow this device?").await?;
-        self.page
-            .field(CONFIRM_BOX)
-            .await?
-            .click()
+        let confirm = self.page.field(CONFIRM_BOX).await?;
+        if !confirm
+            .is_selected()
             .await
-            .context("ticking the confirmation box")
+            .context("reading the confirmation box")?
+        {
+            confirm
+                .click()
+                .await
+                .context("ticking the confirmation box")?;
+        }
+        Ok(())
     }
 
     /// Denies the device: the page says it was not connected and the TV hears `access_denied`.
