@@ -187,6 +187,12 @@ window.devicePage.words = words;
 // devicePage)`.
 const framed = window.self !== window.top;
 settings.then(async (s) => {
+  // A linkedCode the page does not know is confirm's safe default (src/config.rs): a note for
+  // whoever deploys the page, not a screen for the person.
+  const mode = s?.linkedCode;
+  if (mode != null && !['confirm', 'match', 'ignore'].includes(mode)) {
+    console.warn(`config.json: linkedCode ${JSON.stringify(mode)} is not confirm, match or ignore; using confirm`);
+  }
   for (const [name, wanted] of [['theme', Boolean(s?.theme || s?.links || s?.notice)], ['frame', framed]]) {
     if (wanted) (await lazy(name))?.start(s, window.devicePage);
   }

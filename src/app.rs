@@ -8,7 +8,7 @@ use crate::api::{self, Call, ConfigFailure, Step};
 use crate::boot;
 use crate::browser;
 use crate::components::{Countdown, Message, NextStep, SupportId, SwitchUser};
-use crate::config::Config;
+use crate::config::{Config, LinkedCode};
 use crate::error::{ApiError, support_id_of_redirect};
 use crate::i18n::{self, Catalog};
 use crate::i18n::{k, t, tf};
@@ -145,9 +145,11 @@ pub fn Device(
     #[prop(default = None)]
     carried: Option<(String, Carried)>,
 ) -> impl IntoView {
+    // `linkedCode: ignore`: the link's code is never used; the person types it.
     let from_link = query
         .user_code
         .as_deref()
+        .filter(|_| config.linked_code != LinkedCode::Ignore)
         .map(|raw| match UserCode::parse(raw) {
             Ok(code) => Remembered::Linked(code),
             Err(_) => Remembered::Typed(raw.to_owned()),
@@ -200,6 +202,7 @@ fn Start(
     carried: Option<Carried>,
 ) -> impl IntoView {
     let leaving = RwSignal::new(false);
+    let report_url = config.report_url.clone();
     let go = move |code: &Remembered, replace: bool| {
         if let Some(user_code) = code.code() {
             browser::remember(code);
@@ -214,6 +217,13 @@ fn Start(
     }
     browser::mark_actionable();
     browser::announce("device:step", "code");
+    // No flow yet, so nothing to refuse: "I didn't start this" only leads to the report page.
+    let on_report = report_url.map(|url| {
+        Callback::new(move |_| {
+            browser::forget();
+            browser::navigate(&url, false);
+        })
+    });
     view! {
         <CodeScreen
             remembered
@@ -221,6 +231,7 @@ fn Start(
             problem=Signal::stored(None)
             carried
             on_code=Callback::new(move |code: Remembered| go(&code, false))
+            on_report
         />
     }
     .into_any()
@@ -337,6 +348,11 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
         )
     };
     let own_path = browser::own_path();
+    let (require_confirm, decoys) = (
+        config.require_confirm,
+        config.linked_code == LinkedCode::Match,
+    );
+    let on_report = Some(Callback::new(move |_| on_event.run(Event::Report)));
 
     let view_of = move |screen: Screen| {
         let links = Links {
@@ -363,15 +379,19 @@ fn FlowSteps(config: Config, flow_id: String, remembered: Option<Remembered>) ->
             Screen::Code => {
                 let remembered = state.with_untracked(|s| s.remembered.clone());
                 let on_code = Callback::new(move |code| on_event.run(Event::Code(code)));
-                view! { <CodeScreen remembered busy problem on_code switch_user /> }.into_any()
+                view! { <CodeScreen remembered busy problem on_code switch_user decoys on_report /> }
+                    .into_any()
             }
             Screen::Consent => state
-                .with_untracked(|s| s.flow.clone())
-                .map(|flow| {
+                .with_untracked(|s| {
+                    let code = s.remembered.as_ref().and_then(Remembered::code);
+                    s.flow.clone().map(|flow| (flow, code))
+                })
+                .map(|(flow, code)| {
                     let on_answer = Callback::new(move |accept| {
                         on_event.run(Event::Step(Step::Consent(accept)))
                     });
-                    view! { <Consent flow busy problem on_answer switch_user /> }
+                    view! { <Consent flow busy problem code require_confirm on_answer switch_user on_report /> }
                 })
                 .into_any(),
             _ => {

@@ -29,6 +29,26 @@ pub struct Config {
     pub hosted_sign_on_url: String,
     /// Whether to follow the flow's `resumeUrl` once it completes (only on `auth_base`'s origin).
     pub follow_resume_url: bool,
+    /// Allow stays disabled until the person ticks "this device is in front of me"
+    /// (`consent.requireConfirm`, on unless the file says `false`).
+    pub require_confirm: bool,
+    /// What the page does with a code that came in the link (`linkedCode`).
+    pub linked_code: LinkedCode,
+    /// Where "I didn't start this" leads, after refusing the device (`reportUrl`).
+    pub report_url: Option<String>,
+}
+
+/// What the page does with a code that came in the link: the link is the channel a phisher
+/// controls, so an operator may ask for more than a tap.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum LinkedCode {
+    /// Show it large and ask the person to confirm it matches their device.
+    #[default]
+    Confirm,
+    /// Show it among two decoys: the person picks the one their device shows.
+    Match,
+    /// Never use it: the person types the code from their device.
+    Ignore,
 }
 
 /// What is wrong with the configuration, naming the key; each says it in the person's language
@@ -127,6 +147,16 @@ struct Raw {
     follow_resume_url: Flag,
     allow_plain_http: Flag,
     embed: Obj<Embed>,
+    consent: Obj<RawConsent>,
+    linked_code: Text,
+    report_url: Text,
+}
+
+/// `consent` as written.
+#[derive(Default, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+struct RawConsent {
+    require_confirm: Flag,
 }
 
 /// `environmentIds` as written: absent, a list of strings, or something else (`Wrong`, which the
@@ -204,6 +234,17 @@ impl Config {
             Some(at) => Some(url("hostedSignOnUrl", &at, plain_http)?.to_owned()),
             None => None,
         };
+        // Where people report phishing is never plain http off this computer.
+        let report_url = match raw.report_url.0 {
+            Some(at) => Some(url("reportUrl", &at, false)?.to_owned()),
+            None => None,
+        };
+        // Anything else is confirm, the safe default (public/boot.js warns in the console).
+        let linked_code = match raw.linked_code.0.as_deref() {
+            Some("match") => LinkedCode::Match,
+            Some("ignore") => LinkedCode::Ignore,
+            _ => LinkedCode::Confirm,
+        };
 
         check_parent_origins(raw.embed.0.map(|e| e.parent_origins), plain_http)?;
 
@@ -229,6 +270,13 @@ impl Config {
             app_identifier,
             hosted_sign_on_url: String::new(),
             follow_resume_url: raw.follow_resume_url.0.unwrap_or(false),
+            require_confirm: raw
+                .consent
+                .0
+                .and_then(|c| c.require_confirm.0)
+                .unwrap_or(true),
+            linked_code,
+            report_url,
         };
         config.hosted_sign_on_url = match hosted_sign_on_url {
             Some(at) => at,
@@ -712,6 +760,58 @@ mod tests {
             r#"{{"authBase":"http://192.168.1.20:9000","environmentId":"{ENV}","allowPlainHttp":true}}"#
         );
         assert!(Config::parse(&demo, None).is_ok());
+    }
+
+    #[test]
+    fn phishing_defenses_default_on_and_read_what_is_written() {
+        let base = format!(r#""authBase":"https://auth.example.com","environmentId":"{ENV}""#);
+        let parse = |extra: &str| Config::parse(&format!("{{{base}{extra}}}"), None);
+        let plain = parse("").expect("valid");
+        assert!(plain.require_confirm);
+        assert_eq!(plain.linked_code, LinkedCode::Confirm);
+        assert_eq!(plain.report_url, None);
+
+        let set = parse(
+            r#","consent":{"requireConfirm":false},"linkedCode":"match","reportUrl":"https://help.example/phish""#,
+        )
+        .expect("valid");
+        assert!(!set.require_confirm);
+        assert_eq!(set.linked_code, LinkedCode::Match);
+        assert_eq!(
+            set.report_url.as_deref(),
+            Some("https://help.example/phish")
+        );
+        assert_eq!(
+            parse(r#","linkedCode":"ignore""#).map(|c| c.linked_code),
+            Ok(LinkedCode::Ignore)
+        );
+        // A value of the wrong type keeps the safe default.
+        assert!(
+            parse(r#","consent":{"requireConfirm":"no"}"#)
+                .expect("valid")
+                .require_confirm
+        );
+        assert!(parse(r#","consent":false"#).expect("valid").require_confirm);
+
+        // An unknown mode is the safe default (boot.js warns in the console), not a config screen.
+        let unknown = parse(r#","linkedCode":"auto""#).expect("valid");
+        assert_eq!(unknown.linked_code, LinkedCode::Confirm);
+
+        // The report page: https, or http only to this computer (allowPlainHttp does not count).
+        assert!(parse(r#","reportUrl":"http://127.0.0.1:8080/report""#).is_ok());
+        for (url, key) in [
+            ("http://help.example/phish", k::OPERATOR_INSECURE),
+            ("help.example/phish", k::OPERATOR_NOT_URL),
+            ("javascript:alert(1)", k::OPERATOR_NOT_URL),
+        ] {
+            let err =
+                parse(&format!(r#","reportUrl":"{url}","allowPlainHttp":true"#)).expect_err(url);
+            assert_eq!(
+                err.message(),
+                (key, vec![("key", "reportUrl".to_owned())]),
+                "{url}"
+            );
+        }
     }
 
     #[test]

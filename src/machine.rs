@@ -19,8 +19,11 @@ pub enum Event {
     Open,
     /// The person signs on or answers consent.
     Step(Step),
-    /// The person confirms or types a code.
+    /// The person confirms or types a code, or picks among decoys the one their device shows
+    /// (`linkedCode: match`).
     Code(Remembered),
+    /// "I didn't start this": refuse whatever this flow would connect.
+    Report,
     /// PingOne answered the call in flight.
     Answer(Result<Flow, Failure>),
     /// The wait PingOne asked for (a rate limit, a locked password) is over.
@@ -74,6 +77,8 @@ pub struct State {
     pub busy: bool,
     /// The person's last step was Deny, so a `FAILED` flow is a refusal.
     pub denied: bool,
+    /// The person said they did not start this: the refusal offers the report page.
+    pub reported: bool,
 }
 
 impl State {
@@ -102,15 +107,8 @@ impl State {
                 self.send(Call::Read)
             }
             Event::Step(step) => self.act(step),
-            Event::Code(code) => match code.code() {
-                Some(user_code) if !self.busy && !self.waiting => {
-                    self.remembered = Some(code.clone());
-                    let mut commands = vec![Command::Remember(code)];
-                    commands.extend(self.act(Step::VerifyCode(user_code)));
-                    commands
-                }
-                _ => Vec::new(),
-            },
+            Event::Code(code) => self.apply_code(code),
+            Event::Report => self.report(),
             Event::Answer(answer) => self.answer(answer, ctx),
             Event::WaitOver => {
                 self.waiting = false;
@@ -124,6 +122,45 @@ impl State {
             }
         };
         (self, commands)
+    }
+
+    fn apply_code(&mut self, code: Remembered) -> Vec<Command> {
+        if self.busy || self.waiting {
+            return Vec::new();
+        }
+        match (&self.remembered, code.code()) {
+            // A code from the link that is not the link's own (a decoy): send nothing, and
+            // forget a code that may be a phisher's.
+            (Some(Remembered::Linked(kept)), Some(given))
+                if matches!(code, Remembered::Linked(_)) && *kept != given =>
+            {
+                self.overlay = Some(Screen::Mismatch);
+                self.remembered = None;
+                vec![Command::Forget]
+            }
+            (_, Some(user_code)) => {
+                self.remembered = Some(code.clone());
+                let mut commands = vec![Command::Remember(code)];
+                commands.extend(self.act(Step::VerifyCode(user_code)));
+                commands
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Consent open: deny it, so the device hears `access_denied`. Before it (the code step,
+    /// nothing tied to a device yet): drop the code and end here.
+    fn report(&mut self) -> Vec<Command> {
+        if self.busy || self.waiting {
+            return Vec::new();
+        }
+        self.reported = true;
+        if self.screen() == Screen::Consent {
+            return self.act(Step::Consent(false));
+        }
+        self.overlay = Some(Screen::End(End::Refused));
+        self.remembered = None;
+        vec![Command::Forget]
     }
 
     fn send(&mut self, call: Call) -> Vec<Command> {
@@ -199,6 +236,7 @@ pub fn announced(screen: &Screen, linked: bool) -> (&'static str, Option<&'stati
         Screen::Code if linked => ("confirm-code", None),
         Screen::Code => ("code", None),
         Screen::Consent => ("consent", None),
+        Screen::Mismatch => ("problem", None),
         Screen::HandOff(_) => ("hand-off", None),
         Screen::LoadFailed(_) => ("problem", None),
         Screen::End(End::Connected) => ("done", Some("connected")),
@@ -286,6 +324,14 @@ pub fn told(screen: &Screen, state: &State, links: &Links) -> Option<Told> {
                 event: Box::new(Event::Retry),
             },
         ),
+        Screen::Mismatch => problem(
+            k::MATCH_WRONG_TITLE,
+            Said::Key(k::MATCH_WRONG_BODY),
+            Next::Button {
+                label: k::MATCH_TYPE_CODE,
+                event: Box::new(Event::NewCode),
+            },
+        ),
         Screen::HandOff(_) => problem(
             k::HAND_OFF_TITLE,
             Said::Key(k::HAND_OFF_BODY),
@@ -324,7 +370,15 @@ pub fn next_step(end: End, state: &State, links: &Links) -> Next {
     };
     match end {
         End::Connected => link(k::ACTION_CONNECT_ANOTHER, own),
-        End::Refused | End::Failed | End::TooManyAttempts => link(k::ACTION_NEW_CODE, own),
+        End::Refused => match (&links.config.report_url, state.reported) {
+            (Some(href), true) => Next::Link {
+                label: k::REPORT_ACTION,
+                href: href.clone(),
+                new_window: true,
+            },
+            _ => link(k::ACTION_NEW_CODE, own),
+        },
+        End::Failed | End::TooManyAttempts => link(k::ACTION_NEW_CODE, own),
         End::CodeExpired | End::CodeUsed => Next::Button {
             label: k::ACTION_NEW_CODE,
             event: Box::new(Event::NewCode),
@@ -693,6 +747,142 @@ mod tests {
         );
         assert_eq!(state.screen(), Screen::SignOn);
         assert_eq!(state.remembered, Some(linked()));
+    }
+
+    /// `linkedCode: match`: only the link's own code is sent; any other pick sends nothing,
+    /// forgets the code and warns, with a way on to typing the code.
+    #[test]
+    fn a_pick_sends_only_the_links_code() {
+        let ctx = Context::default();
+        let code = UserCode::parse("GKHF-JQBC").expect("code");
+        let decoy = UserCode::parse("GKWF-JXBZ").expect("code");
+        let cases: [(State, UserCode, Vec<Command>, Screen); 3] = [
+            (
+                at("DAG_USER_CODE_REQUIRED"),
+                code.clone(),
+                vec![
+                    Command::Remember(linked()),
+                    Command::Send(Call::Act(Step::VerifyCode(code.clone()))),
+                ],
+                Screen::Code,
+            ),
+            (
+                at("DAG_USER_CODE_REQUIRED"),
+                decoy.clone(),
+                vec![Command::Forget],
+                Screen::Mismatch,
+            ),
+            // One call at a time, and a tap while one is in flight changes nothing.
+            (
+                State {
+                    busy: true,
+                    ..at("DAG_USER_CODE_REQUIRED")
+                },
+                decoy.clone(),
+                vec![],
+                Screen::Code,
+            ),
+        ];
+        for (state, picked, want, screen) in cases {
+            let (after, commands) =
+                state.apply(Event::Code(Remembered::Linked(picked.clone())), &ctx);
+            assert_eq!(commands, want, "{picked}");
+            assert_eq!(after.screen(), screen, "{picked}");
+        }
+        let (wrong, _) =
+            at("DAG_USER_CODE_REQUIRED").apply(Event::Code(Remembered::Linked(decoy)), &ctx);
+        assert_eq!(wrong.remembered, None, "the link's code is forgotten");
+        let told = told(
+            &Screen::Mismatch,
+            &wrong,
+            &Links {
+                own_path: "/device",
+                config: &config(),
+                flow_id: "f",
+                in_iframe: false,
+            },
+        )
+        .expect("the warning tells");
+        assert_eq!(told.title, k::MATCH_WRONG_TITLE);
+        let Next::Button { label, event } = told.next else {
+            panic!("{:?}", told.next)
+        };
+        assert_eq!(label, k::MATCH_TYPE_CODE);
+        let (typing, _) = wrong.apply(*event, &ctx);
+        assert_eq!(typing.screen(), Screen::Code);
+        assert_eq!(typing.remembered, None, "the field starts empty");
+    }
+
+    /// "I didn't start this" denies an open consent (the device hears `access_denied`); on the
+    /// code step nothing is tied to a device yet, so the page drops the code and ends. The
+    /// refusal leads to the operator's report page when there is one.
+    #[test]
+    fn i_did_not_start_this_refuses() {
+        let ctx = Context::default();
+        let (consent, commands) = at("DAG_CONSENT_REQUIRED").apply(Event::Report, &ctx);
+        assert_eq!(
+            commands,
+            vec![Command::Send(Call::Act(Step::Consent(false)))]
+        );
+        let (refused, _) = consent.apply(Event::Answer(Ok(flow("FAILED"))), &ctx);
+        assert_eq!(refused.screen(), Screen::End(End::Refused));
+
+        let (code, commands) = at("DAG_USER_CODE_REQUIRED").apply(Event::Report, &ctx);
+        assert_eq!(commands, vec![Command::Forget], "nothing is sent");
+        assert_eq!(code.screen(), Screen::End(End::Refused));
+        assert_eq!(code.remembered, None);
+
+        let (held, none) = State {
+            busy: true,
+            ..at("DAG_CONSENT_REQUIRED")
+        }
+        .apply(Event::Report, &ctx);
+        assert_eq!((none, held.reported), (vec![], false));
+
+        let plain = config();
+        let reporting = Config {
+            report_url: Some("https://help.example/phish".into()),
+            ..config()
+        };
+        let next = |state: &State, config: &Config| {
+            next_step(
+                End::Refused,
+                state,
+                &Links {
+                    own_path: "/device",
+                    config,
+                    flow_id: "f",
+                    in_iframe: false,
+                },
+            )
+        };
+        let report = Next::Link {
+            label: k::REPORT_ACTION,
+            href: "https://help.example/phish".into(),
+            new_window: true,
+        };
+        let new_code = Next::Link {
+            label: k::ACTION_NEW_CODE,
+            href: "/device".into(),
+            new_window: false,
+        };
+        assert_eq!(next(&refused, &reporting), report);
+        assert_eq!(next(&code, &reporting), report);
+        assert_eq!(
+            next(&refused, &plain),
+            new_code,
+            "no report page configured"
+        );
+        // A plain Deny is not a report.
+        let (denied, _) = run(
+            at("DAG_CONSENT_REQUIRED"),
+            vec![
+                Event::Step(Step::Consent(false)),
+                Event::Answer(Ok(flow("FAILED"))),
+            ],
+            &ctx,
+        );
+        assert_eq!(next(&denied, &reporting), new_code);
     }
 
     /// Every end state and every telling screen has words and a next step that leads where it

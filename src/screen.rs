@@ -40,6 +40,8 @@ pub enum Screen {
     Code,
     /// Allow or deny the device.
     Consent,
+    /// The person picked a code the link did not carry: the link may be someone else's.
+    Mismatch,
     /// A step this page does not handle: hand off to PingOne's hosted sign-on.
     HandOff(String),
     /// The flow is over.

@@ -70,6 +70,49 @@ impl fmt::Display for UserCode {
     }
 }
 
+/// RFC 8628 §6.1's base-20 consonants: a code drawn only from them gets decoys from them too.
+const BASE20: &[u8] = b"BCDFGHJKLMNPQRSTVWXZ";
+const ALPHANUMERIC: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+
+/// How many characters each decoy changes: enough that no one mistakes it for the real code.
+const DECOY_CHANGES: usize = 4;
+
+impl UserCode {
+    /// The code among two decoys, in an order `random` picks: what a person chooses from when a
+    /// code arrived in a link (`linkedCode: match`), so approving an attacker's link takes
+    /// reading their own device's screen. Each decoy has the code's shape and alphabet and
+    /// differs from it in [`DECOY_CHANGES`] places; the two differ from each other.
+    /// `random(n)` returns a number below `n` (larger ones are reduced, so any source is safe).
+    pub fn among_decoys(&self, mut random: impl FnMut(usize) -> usize) -> [UserCode; 3] {
+        let mut pick = |n: usize| random(n) % n;
+        let code = self.0.as_bytes();
+        let alphabet = if code.iter().all(|c| BASE20.contains(c)) {
+            BASE20
+        } else {
+            ALPHANUMERIC
+        };
+        let mut places: [usize; CODE_LEN] = std::array::from_fn(|i| i);
+        for i in (1..CODE_LEN).rev() {
+            places.swap(i, pick(i + 1));
+        }
+        // The first decoy changes places 0..4 of the shuffle, the second 2..6: each place the
+        // first changes alone keeps the two apart.
+        let mut decoy = |changed: &[usize]| {
+            let mut out = code.to_vec();
+            for &at in changed {
+                let was = alphabet.iter().position(|c| *c == code[at]).unwrap_or(0);
+                out[at] = alphabet[(was + 1 + pick(alphabet.len() - 1)) % alphabet.len()];
+            }
+            UserCode(out.into_iter().map(char::from).collect())
+        };
+        let first = decoy(&places[..DECOY_CHANGES]);
+        let second = decoy(&places[2..2 + DECOY_CHANGES]);
+        let mut all = [self.clone(), first, second];
+        all.swap(0, pick(3));
+        all
+    }
+}
+
 /// A code the page keeps across PingOne's redirect and reloads (session storage), and how it
 /// arrived: a code from the link must be shown and confirmed (RFC 8628 §5.4); a typed one goes
 /// back into the field exactly as typed.
@@ -154,6 +197,49 @@ fn from_link(input: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// In how many places two codes differ.
+    #[cfg(not(target_arch = "wasm32"))]
+    fn distance(a: &UserCode, b: &UserCode) -> usize {
+        a.0.bytes().zip(b.0.bytes()).filter(|(x, y)| x != y).count()
+    }
+
+    // proptest is a native dev-dependency only.
+    #[cfg(not(target_arch = "wasm32"))]
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(10_000))]
+
+        /// Whatever the code (of either alphabet) and whatever the random numbers, the code is
+        /// offered once, and each decoy is far from it, of its alphabet, and unlike the other.
+        #[test]
+        fn decoys_are_never_the_code_nor_close_to_it(
+            code in proptest::prop_oneof!["[A-Z0-9]{8}", "[BCDFGHJKLMNPQRSTVWXZ]{8}"],
+            numbers in proptest::collection::vec(proptest::prelude::any::<usize>(), 1..40),
+        ) {
+            let code = UserCode::parse(&code).expect("a code");
+            let mut numbers = numbers.into_iter().cycle();
+            let offered = code.among_decoys(|_| numbers.next().unwrap_or(0));
+            proptest::prop_assert_eq!(offered.iter().filter(|c| **c == code).count(), 1);
+            let decoys: Vec<&UserCode> = offered.iter().filter(|c| **c != code).collect();
+            proptest::prop_assert_eq!(decoys.len(), 2);
+            proptest::prop_assert_ne!(decoys[0], decoys[1]);
+            let alphabet = if code.0.bytes().all(|c| BASE20.contains(&c)) { BASE20 } else { ALPHANUMERIC };
+            for decoy in decoys {
+                proptest::prop_assert!(distance(decoy, &code) >= 3, "{} vs {}", decoy, code);
+                proptest::prop_assert!(decoy.0.bytes().all(|c| alphabet.contains(&c)), "{}", decoy);
+                proptest::prop_assert_eq!(UserCode::parse(&decoy.formatted()), Ok(decoy.clone()));
+            }
+        }
+    }
+
+    #[test]
+    fn the_code_lands_anywhere_among_the_decoys() {
+        let code = UserCode::parse("GKHF-JQBC").expect("code");
+        for (at, n) in [(0, 0), (1, 1), (2, 2), (0, 3)] {
+            let offered = code.among_decoys(|limit| if limit == 3 { n } else { 5 });
+            assert_eq!(offered.iter().position(|c| *c == code), Some(at), "{n}");
+        }
+    }
 
     #[test]
     fn accepts_every_spelling_people_use() {

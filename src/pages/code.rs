@@ -1,10 +1,13 @@
 //! Confirm the code. A code that came in the link is shown large and must be confirmed, with a
 //! plain warning (RFC 8628 §5.4); a code typed by hand goes through one forgiving field and is
 //! normalised before it is sent. A refused code switches to the field with the code kept in it.
+//! With `linkedCode: match` the code from the link is shown among two decoys and the person
+//! picks the one their device shows: approving someone else's link then takes reading a screen
+//! that is not in front of them.
 
 use leptos::prelude::*;
 
-use crate::components::{Frame, NotYou, ProblemMessage, SwitchUser};
+use crate::components::{Frame, NotYou, ProblemMessage, Report, SwitchUser};
 use crate::error::ApiError;
 use crate::i18n::{k, t, tp};
 use crate::text;
@@ -40,14 +43,24 @@ pub fn CodeScreen(
     carried: Option<Carried>,
     /// Called with a well-formed code (and how it arrived) when the person confirms it.
     on_code: Callback<Remembered>,
+    /// Show the link's code among decoys for the person to pick (`linkedCode: match`) instead
+    /// of asking them to confirm it; the pick goes to `on_code` as a linked code.
+    #[prop(default = false)]
+    decoys: bool,
+    /// "I didn't start this", when there is something to refuse or report.
+    #[prop(default = None)]
+    on_report: Option<Callback<()>>,
 ) -> impl IntoView {
     let linked = match &remembered {
         Some(Remembered::Linked(code)) => Some(code.clone()),
         _ => None,
     };
+    // Matching, "Type a different code" starts from an empty field: the link's code in it
+    // would give away the answer.
     let typed = RwSignal::new(
         remembered
             .as_ref()
+            .filter(|_| !(decoys && linked.is_some()))
             .map(Remembered::text)
             .unwrap_or_default(),
     );
@@ -99,37 +112,62 @@ pub fn CodeScreen(
             }
         });
     }
-    // In confirm mode the field's text is the linked code, already normalised.
-    let confirm = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        if let Ok(code) = UserCode::parse(&typed.get_untracked()) {
-            send(Remembered::Linked(code));
+    // The codes offered with a button each: the link's own to confirm, or it among decoys.
+    let offered = linked.map(|code| {
+        if decoys {
+            code.among_decoys(|n| (js_sys::Math::random() * n as f64) as usize)
+                .to_vec()
+        } else {
+            vec![code]
         }
-    };
-    let shown = linked.map(|c| c.formatted()).unwrap_or_default();
-
+    });
     let switch_user = StoredValue::new(switch_user);
     let not_you = move || {
         switch_user
             .get_value()
             .map(|switch| view! { <NotYou switch busy /> })
     };
+    let report = move || on_report.map(|on_report| view! { <Report busy on_report /> });
     move || {
-        if confirming.get() && !refused() {
-            let shown = shown.clone();
+        if let (Some(offered), true) = (&offered, confirming.get() && !refused()) {
+            // One shape for both: confirming shows the code and a Confirm button; matching
+            // shows a hint and a button per code, each labelled with it.
+            let (title, shown, shown_class) = if decoys {
+                (k::MATCH_TITLE, t(k::MATCH_HINT).to_owned(), "")
+            } else {
+                (
+                    k::CODE_FROM_LINK,
+                    offered[0].formatted(),
+                    "code-confirm__code",
+                )
+            };
+            // A button per offered code, each of one shape (a list would link the WebAssembly's
+            // list diffing for at most three).
+            let button = |at: usize| {
+                offered.get(at).cloned().map(|code| {
+                    let label = if decoys {
+                        code.formatted()
+                    } else {
+                        t(k::CODE_CONFIRM).to_owned()
+                    };
+                    offer(label, decoys, code, busy, send)
+                })
+            };
+            let (first, second, third) = (button(0), button(1), button(2));
             view! {
-                <Frame title=t(k::CODE_FROM_LINK).to_owned()>
-                    <p class="code-confirm__code">{shown}</p>
+                <Frame title=t(title).to_owned()>
+                    <p class=shown_class>{shown}</p>
                     <p class="warning">{t(k::CODE_WARNING)}</p>
-                    <form class="actions" method="post" on:submit=confirm>
-                        <button class="button button--primary" type="submit" disabled=busy aria-busy=move || busy.get().to_string()>
-                            {t(k::CODE_CONFIRM)}
-                        </button>
+                    <div class="actions">
+                        {first}
+                        {second}
+                        {third}
                         <button class="button button--secondary" type="button" on:click=move |_| confirming.set(false)>
                             {t(k::CODE_DIFFERENT)}
                         </button>
-                    </form>
+                    </div>
                     <ProblemMessage problem />
+                    {report()}
                     {not_you()}
                 </Frame>
             }
@@ -161,10 +199,31 @@ pub fn CodeScreen(
                         </button>
                     </form>
                     <p class="warning">{t(k::CODE_WARNING)}</p>
+                    {report()}
                     {not_you()}
                 </Frame>
             }
             .into_any()
         }
+    }
+}
+
+/// One button offering a code: primary to confirm the link's code, secondary among decoys.
+fn offer(
+    label: String,
+    decoy: bool,
+    code: UserCode,
+    busy: Signal<bool>,
+    send: impl Fn(Remembered) + Copy + 'static,
+) -> impl IntoView {
+    let class = if decoy {
+        "button button--secondary"
+    } else {
+        "button button--primary"
+    };
+    view! {
+        <button class=class type="button" disabled=busy aria-busy=move || busy.get().to_string() on:click=move |_| send(Remembered::Linked(code.clone()))>
+            {label}
+        </button>
     }
 }

@@ -8,7 +8,9 @@ use emulator::hooks::{Fault, Route};
 
 use crate::harness::Test;
 use crate::pingone::Received;
-use crate::steps::{CODE_FIELD, NEW_USER_STEPS, PASSWORD, RETURNING_USER_STEPS, USERNAME};
+use crate::steps::{
+    CODE_FIELD, CONFIRM_BOX, NEW_USER_STEPS, PASSWORD, RETURNING_USER_STEPS, USERNAME,
+};
 
 impl Test {
     /// Waits for a new screen and checks focus moved to its heading.
@@ -62,7 +64,9 @@ async fn the_whole_flow_with_the_keyboard_alone() -> Result<()> {
     t.page.press(Key::Enter).await?;
 
     t.focus_on("Allow this device?").await?;
-    t.tab_to_visibly("button Allow", 4).await?;
+    t.tab_to_visibly(&format!("field {CONFIRM_BOX}"), 3).await?;
+    t.page.press(Key::Space).await?;
+    t.tab_to_visibly("button Allow", 3).await?;
     t.screen("allow-focused").await?;
     t.page.press(Key::Space).await?;
 

@@ -30,6 +30,10 @@ async fn double_click_on_every_button_sends_each_action_once() -> Result<()> {
     t.double_tap_through(&[
         ("Sign on", "Is this the code on your device?"),
         ("Yes, it matches", "Allow this device?"),
+    ])
+    .await?;
+    t.tick_confirm().await?;
+    t.double_tap_through(&[
         ("Allow", "Your device is connected"),
         ("Connect another device", "Enter the code from your device"),
     ])

@@ -49,7 +49,7 @@ async fn device_code_expired_then_a_new_code_works() -> Result<()> {
 async fn flow_idle_past_its_lifetime_then_start_again() -> Result<()> {
     let (t, tv) = Test::signed_on_by_link("flow-expired").await?;
     t.confirm(&tv).await?;
-    t.page.expect_heading("Allow this device?").await?;
+    t.tick_confirm().await?;
     t.pingone.expire_flow(&t.pingone.only_flow()?.id)?;
     t.page.click("Allow").await?;
 

@@ -104,7 +104,7 @@ async fn walk_with_faults(f: Failing) -> Result<()> {
     t.page.click("Continue").await?;
 
     // The consent.
-    t.page.expect_heading("Allow this device?").await?;
+    t.tick_confirm().await?;
     t.inject(&f)?;
     t.page.click("Allow").await?;
     t.alerted(&f, "consent-failed").await?;
@@ -194,6 +194,9 @@ async fn three_seconds_of_latency_on_each_call() -> Result<()> {
         ("Continue", "Allow this device?"),
         ("Allow", "Your device is connected"),
     ] {
+        if button == "Allow" {
+            t.tick_confirm().await?;
+        }
         slow()?;
         t.page.click(button).await?;
         let started = Instant::now();

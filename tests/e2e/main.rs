@@ -51,6 +51,7 @@ mod languages;
 mod locked_password;
 mod login_error;
 mod not_you;
+mod phishing;
 mod phone;
 mod policy;
 mod real_servers;

@@ -16,6 +16,9 @@ pub const PASSWORD: &str = emulator::DEMO_PASSWORD;
 /// The code field's label.
 pub const CODE_FIELD: &str = "Code shown on your device";
 
+/// The consent screen's confirmation box, which enables Allow.
+pub const CONFIRM_BOX: &str = "This device is in front of me and shows this code";
+
 /// What a flow receives when a new user signs on, confirms the code and answers the consent
 /// (allowing or denying: PingOne answers both with `200`).
 pub const NEW_USER_STEPS: [&str; 3] = [
@@ -87,10 +90,28 @@ impl Test {
     /// Allows the device signed on as `person`: the page says it is connected and the TV gets
     /// its token for them.
     pub async fn allow_as(&self, tv: &Tv, person: &Person) -> Result<()> {
-        self.page.expect_heading("Allow this device?").await?;
+        self.tick_confirm().await?;
         self.page.click("Allow").await?;
         self.page.expect_heading("Your device is connected").await?;
         tv.expect_token_for(person).await
+    }
+
+    /// Ticks the consent screen's box that says the device is in front of the person, which
+    /// enables Allow (a box already ticked, after a failed answer, stays ticked).
+    pub async fn tick_confirm(&self) -> Result<()> {
+        self.page.expect_heading("Allow this device?").await?;
+        let confirm = self.page.field(CONFIRM_BOX).await?;
+        if !confirm
+            .is_selected()
+            .await
+            .context("reading the confirmation box")?
+        {
+            confirm
+                .click()
+                .await
+                .context("ticking the confirmation box")?;
+        }
+        Ok(())
     }
 
     /// Denies the device: the page says it was not connected and the TV hears `access_denied`.
