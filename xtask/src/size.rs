@@ -7,8 +7,9 @@ use anyhow::{Context, Result};
 
 use crate::precompress;
 
-/// The whole page, compressed, must stay under this many bytes.
-pub const BUDGET_BYTES: u64 = 100_000;
+/// The whole page, compressed, must stay under this many bytes. It only ever comes down: 97,817
+/// when last lowered, with the phishing safeguards (issue 19) in.
+pub const BUDGET_BYTES: u64 = 98_500;
 
 /// One dist file's weight.
 pub struct FileSize {
