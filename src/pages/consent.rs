@@ -69,9 +69,8 @@ pub fn Consent(
             })}
             <p class="warning">{t(k::CONSENT_WARNING)}</p>
             {require_confirm.then(|| view! {
-                <p>
+                <p class="consent__confirm">
                     <input id="consent-confirm" type="checkbox" on:click=move |ev| confirmed.set(event_target_checked(&ev)) />
-                    " "
                     <label for="consent-confirm">{t(k::CONSENT_CONFIRM)}</label>
                 </p>
             })}

@@ -120,6 +120,14 @@ async fn whole_flow_in(tag: &str, dir: &str) -> Result<()> {
         .expect_heading(&w.text(k::CONSENT_TITLE, &[]))
         .await?;
     settled(&t, "consent").await?;
+    // Allow waits for the box saying the device is in front of the person, labelled in this
+    // language too.
+    t.page
+        .field(&w.text(k::CONSENT_CONFIRM, &[]))
+        .await?
+        .click()
+        .await
+        .context("ticking the confirmation box")?;
     t.page.click(&w.text(k::CONSENT_ALLOW, &[])).await?;
     t.page
         .expect_heading(&w.text(k::END_CONNECTED_TITLE, &[]))
