@@ -272,3 +272,31 @@ async fn i_did_not_start_this_refuses_the_device_and_offers_the_report() -> Resu
     t.screen("reported").await?;
     t.finish().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unknown_linked_code_mode_is_confirm_with_a_console_warning() -> Result<()> {
+    let (t, tv) = Test::with_settings("phishing-unknown-mode", json!({"linkedCode": "auto"})).await?;
+    t.page.open(&tv.verification_uri_complete).await?;
+    t.sign_on().await?;
+    // The safe default, not the configuration screen.
+    t.page
+        .expect_screen("Is this the code on your device?", &[tv.user_code.as_str()])
+        .await?;
+    let warned: Vec<String> = t
+        .page
+        .console_log()
+        .await?
+        .into_iter()
+        .filter(|e| e.level == "WARNING" && e.message.contains("linkedCode"))
+        .map(|e| e.message)
+        .collect();
+    ensure!(
+        warned
+            .iter()
+            .any(|m| m.contains("auto") && m.contains("is not confirm, match or ignore")),
+        "no console warning for the unknown mode: {warned:?}"
+    );
+    t.confirm(&tv).await?;
+    t.allow(&tv).await?;
+    t.finish().await
+}
