@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 
 use crate::precompress;
 
-/// The whole page, compressed, must stay under this many bytes. It only ever comes down: 97,817
+/// The whole page, compressed, must stay under this many bytes. It only ever comes down: 97,727
 /// when last lowered, with the phishing safeguards (issue 19) in.
 pub const BUDGET_BYTES: u64 = 98_500;
 
