@@ -55,8 +55,8 @@ pub fn CodeScreen(
         Some(Remembered::Linked(code)) => Some(code.clone()),
         _ => None,
     };
-    // Matching, "Type a different code" starts from an empty field: the link's code in it
-    // would give away the answer.
+    // When matching, "No, enter the code myself" opens an empty field: the link's code in it
+    // would give the answer away.
     let typed = RwSignal::new(
         remembered
             .as_ref()
@@ -211,12 +211,12 @@ pub fn CodeScreen(
 /// One button offering a code: primary to confirm the link's code, secondary among decoys.
 fn offer(
     label: String,
-    decoy: bool,
+    among_decoys: bool,
     code: UserCode,
     busy: Signal<bool>,
     send: impl Fn(Remembered) + Copy + 'static,
 ) -> impl IntoView {
-    let class = if decoy {
+    let class = if among_decoys {
         "button button--secondary"
     } else {
         "button button--primary"

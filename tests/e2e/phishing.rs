@@ -275,7 +275,8 @@ async fn i_did_not_start_this_refuses_the_device_and_offers_the_report() -> Resu
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unknown_linked_code_mode_is_confirm_with_a_console_warning() -> Result<()> {
-    let (t, tv) = Test::with_settings("phishing-unknown-mode", json!({"linkedCode": "auto"})).await?;
+    let (t, tv) =
+        Test::with_settings("phishing-unknown-mode", json!({"linkedCode": "auto"})).await?;
     t.page.open(&tv.verification_uri_complete).await?;
     t.sign_on().await?;
     // The safe default, not the configuration screen.
