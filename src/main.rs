@@ -1,6 +1,6 @@
 //! Entry point. In the browser there is no `fn main`: the JS glue calls [`start`] once the
 //! WebAssembly is instantiated, so no Rust runtime wraps it (its argument setup and its stdout
-//! cleanup, which would link the standard library's I/O error texts into the page).
+//! cleanup, code the page never needs).
 #![cfg_attr(target_arch = "wasm32", no_main)]
 
 /// Panic messages in the console (debug builds: the release build aborts on panic without

@@ -92,8 +92,8 @@ pub mod form {
             .collect()
     }
 
-    /// `value` encoded for a query (the two encodings differ only in how a space is written,
-    /// which every decoder reads alike).
+    /// `value` encoded for a query. The two encodings differ in a few characters they leave as
+    /// they are (`!~'()`) and in how they write a space; every decoder reads both alike.
     #[cfg(target_arch = "wasm32")]
     pub fn encode(value: &str) -> String {
         js_sys::encode_uri_component(value).into()
