@@ -127,71 +127,11 @@ pub fn is_device_path(path: &str) -> bool {
 mod tests {
     use super::*;
 
-    #[test]
-    fn reads_the_parameters_it_knows() {
-        let q = Query::parse(
-            "?user_code=gkhf%20jqbc&environmentId=env-1&flowId=f-2&other=x&error=%7B%22id%22%3A%22e%22%7D",
-        );
-        assert_eq!(q.error.as_deref(), Some(r#"{"id":"e"}"#));
-        assert_eq!(q.user_code.as_deref(), Some("gkhf jqbc"));
-        assert_eq!(q.environment_id.as_deref(), Some("env-1"));
-        assert_eq!(q.flow_id.as_deref(), Some("f-2"));
-    }
+    include!("../tests/common/query_cases.rs");
 
     #[test]
-    fn plus_is_a_space_and_empty_is_absent() {
-        let q = Query::parse("user_code=gkhf+jqbc&flowId=&environmentId=%20");
-        assert_eq!(q.user_code.as_deref(), Some("gkhf jqbc"));
-        assert_eq!(q.flow_id, None);
-        assert_eq!(q.environment_id, None);
-        assert_eq!(Query::parse(""), Query::default());
-    }
-
-    #[test]
-    fn first_value_wins() {
-        let q = Query::parse("flowId=a&flowId=b");
-        assert_eq!(q.flow_id.as_deref(), Some("a"));
-    }
-
-    #[test]
-    fn strips_only_the_user_code() {
-        let cases = [
-            ("?user_code=ABCD-EFGH", ""),
-            ("", ""),
-            (
-                "?environmentId=e&user_code=X&flowId=f",
-                "?environmentId=e&flowId=f",
-            ),
-            ("?user_code=X&user_code=Y&a=%20b", "?a=%20b"),
-            ("?user_codex=1", "?user_codex=1"),
-        ];
-        for (input, want) in cases {
-            assert_eq!(Query::without_user_code(input), want, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn scrubs_the_user_code_however_its_key_is_encoded() {
-        for input in [
-            "?user%5Fcode=GKHF-JQBC",
-            "?user%5fcode=GKHF-JQBC&flowId=f",
-            "?%75ser_code=x",
-            "?a=1&user_code=X#frag",
-        ] {
-            let scrubbed = Query::without_user_code(input);
-            assert!(Query::parse(input).user_code.is_some(), "{input}");
-            assert_eq!(
-                Query::parse(&scrubbed).user_code,
-                None,
-                "{input} -> {scrubbed}"
-            );
-        }
-        assert_eq!(
-            Query::without_user_code("?user%5Fcode=X&flowId=f"),
-            "?flowId=f"
-        );
-        // What the parser does not read stays: it is not the code.
-        assert_eq!(Query::without_user_code("?USER_CODE=X"), "?USER_CODE=X");
+    fn reads_and_scrubs_the_address_bar() {
+        query_string_cases();
     }
 
     #[test]

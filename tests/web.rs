@@ -13,7 +13,7 @@ use device_page::error::{ApiError, Failure};
 use device_page::flow::Flow;
 use device_page::machine::{Links, State, told};
 use device_page::pages::{CodeScreen, Consent, SignOn};
-use device_page::query::Query;
+use device_page::query::{Query, form};
 use device_page::screen::{End, Screen};
 use device_page::user_code::{Remembered, UserCode};
 use leptos::prelude::*;
@@ -475,49 +475,10 @@ async fn gloo_timers_sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// The address bar read through the browser's `URLSearchParams`, with the native tests' cases
-/// (src/query.rs reads it with the `form_urlencoded` crate there).
+include!("common/query_cases.rs");
+
+/// The address bar read through the browser's `URLSearchParams`, with the native tests' cases.
 #[wasm_bindgen_test]
 fn the_browser_reads_the_address_bar_like_the_native_build() {
-    let q = Query::parse(
-        "?user_code=gkhf%20jqbc&environmentId=env-1&flowId=f-2&other=x&error=%7B%22id%22%3A%22e%22%7D",
-    );
-    assert_eq!(q.error.as_deref(), Some(r#"{"id":"e"}"#));
-    assert_eq!(q.user_code.as_deref(), Some("gkhf jqbc"));
-    assert_eq!(q.environment_id.as_deref(), Some("env-1"));
-    assert_eq!(q.flow_id.as_deref(), Some("f-2"));
-
-    let q = Query::parse("user_code=gkhf+jqbc&flowId=&environmentId=%20&flowId=b&flowId=c");
-    assert_eq!(q.user_code.as_deref(), Some("gkhf jqbc"), "plus is a space");
-    assert_eq!(
-        q.flow_id.as_deref(),
-        Some("b"),
-        "the first value that is not empty"
-    );
-    assert_eq!(q.environment_id, None, "blank is absent");
-    assert_eq!(Query::parse(""), Query::default());
-
-    for input in [
-        "?user%5Fcode=GKHF-JQBC",
-        "?%75ser_code=x&flowId=f",
-        "?a=1&user_code=X#frag",
-    ] {
-        assert!(Query::parse(input).user_code.is_some(), "{input}");
-        let scrubbed = Query::without_user_code(input);
-        assert_eq!(
-            Query::parse(&scrubbed).user_code,
-            None,
-            "{input} -> {scrubbed}"
-        );
-    }
-    assert_eq!(
-        Query::without_user_code("?user%5Fcode=X&flowId=f"),
-        "?flowId=f"
-    );
-    assert_eq!(Query::without_user_code("?USER_CODE=X"), "?USER_CODE=X");
-
-    // A flow id comes back from the sign-on page as it went.
-    let odd = "f 1&x=ü/%";
-    let query = format!("flowId={}", device_page::query::form::encode(odd));
-    assert_eq!(Query::parse(&query).flow_id.as_deref(), Some(odd));
+    query_string_cases();
 }

@@ -144,14 +144,10 @@ pub fn CodeScreen(
             // A button per offered code, each of one shape (a list would link the WebAssembly's
             // list diffing for at most three).
             let button = |at: usize| {
-                offered.get(at).cloned().map(|code| {
-                    let label = if decoys {
-                        code.formatted()
-                    } else {
-                        t(k::CODE_CONFIRM).to_owned()
-                    };
-                    offer(label, decoys, code, busy, send)
-                })
+                offered
+                    .get(at)
+                    .cloned()
+                    .map(|code| offer(code, decoys, busy, send))
             };
             let (first, second, third) = (button(0), button(1), button(2));
             view! {
@@ -208,18 +204,18 @@ pub fn CodeScreen(
     }
 }
 
-/// One button offering a code: primary to confirm the link's code, secondary among decoys.
+/// One button offering a code: "Confirm" (primary) for the link's code alone, or the code itself
+/// (secondary) among decoys.
 fn offer(
-    label: String,
-    among_decoys: bool,
     code: UserCode,
+    among_decoys: bool,
     busy: Signal<bool>,
     send: impl Fn(Remembered) + Copy + 'static,
 ) -> impl IntoView {
-    let class = if among_decoys {
-        "button button--secondary"
+    let (label, class) = if among_decoys {
+        (code.formatted(), "button button--secondary")
     } else {
-        "button button--primary"
+        (t(k::CODE_CONFIRM).to_owned(), "button button--primary")
     };
     view! {
         <button class=class type="button" disabled=busy aria-busy=move || busy.get().to_string() on:click=move |_| send(Remembered::Linked(code.clone()))>

@@ -301,3 +301,32 @@ async fn an_unknown_linked_code_mode_is_confirm_with_a_console_warning() -> Resu
     t.allow(&tv).await?;
     t.finish().await
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn i_did_not_start_this_on_the_code_step_sends_nothing_and_forgets_the_code() -> Result<()> {
+    let report = "http://127.0.0.1:9/report?from=code";
+    let (t, tv) = Test::with_settings("phishing-report-code", json!({"reportUrl": report})).await?;
+    t.page.open(&tv.verification_uri_complete).await?;
+    t.sign_on().await?;
+    t.page
+        .expect_screen("Is this the code on your device?", &[tv.user_code.as_str()])
+        .await?;
+    t.page.click("I didn't start this").await?;
+    // Nothing is tied to a device yet: the page ends here without sending the code.
+    t.page.expect_heading("Device not connected").await?;
+    t.page.expect_no_text(&tv.user_code).await?;
+    assert_eq!(t.verifies(), 0, "the link's code went to PingOne");
+    assert_eq!(
+        t.page.link("Report it").await?,
+        (report.to_owned(), true),
+        "the end offers the operator's report page"
+    );
+    t.screen("reported-on-code").await?;
+    // The code is forgotten: the page opened again asks for one.
+    t.page.open(&t.pingone.page_url("/device")).await?;
+    t.page
+        .expect_heading("Enter the code from your device")
+        .await?;
+    assert_eq!(t.page.value_of(CODE_FIELD).await?, "");
+    t.finish().await
+}

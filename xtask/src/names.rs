@@ -10,29 +10,17 @@ use anyhow::{Context, Result, bail};
 /// The module and its glue with short names; the names nothing else can see (imports keyed in
 /// the glue's import object, exports read as `wasm.{name}`).
 pub fn shorten(module: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
-    if module.get(..8) != Some(b"\0asm\x01\0\0\0") {
-        bail!("not a WebAssembly module");
-    }
-    let mut out = module[..8].to_vec();
     let mut renamed: Vec<(String, String, Use)> = Vec::new();
-    let mut at = 8;
-    while at < module.len() {
-        let id = module[at];
-        at += 1;
-        let size = leb(module, &mut at)?;
-        let body = module
-            .get(at..at + size)
-            .context("a section runs past the module's end")?;
-        at += size;
+    let mut rewritten = Vec::new();
+    for (id, body) in sections(module)? {
         let body = match id {
             2 => imports(body, &mut renamed)?,
             7 => exports(body, &mut renamed)?,
             _ => body.to_vec(),
         };
-        out.push(id);
-        put_leb(&mut out, body.len());
-        out.extend(body);
+        rewritten.push((id, body));
     }
+    let out = assemble(rewritten);
     let imported: Vec<&str> = renamed
         .iter()
         .filter(|r| matches!(r.2, Use::Key))
@@ -293,21 +281,7 @@ fn put_name(out: &mut Vec<u8>, name: &str) {
 /// exports [`page`](crate::page) prunes ever create them. Once stubbed, `wasm-opt` drops
 /// everything only they called. Fails without a `name` section (nothing could be matched).
 pub fn stub_functions(module: &[u8], patterns: &[&str]) -> Result<(Vec<u8>, usize)> {
-    if module.get(..8) != Some(b"\0asm\x01\0\0\0") {
-        bail!("not a WebAssembly module");
-    }
-    let mut sections = Vec::new();
-    let mut at = 8;
-    while at < module.len() {
-        let id = module[at];
-        at += 1;
-        let size = leb(module, &mut at)?;
-        let body = module
-            .get(at..at + size)
-            .context("a section runs past the module's end")?;
-        at += size;
-        sections.push((id, body));
-    }
+    let sections = sections(module)?;
     let mut imported = 0;
     let mut names = None;
     for (id, body) in &sections {
@@ -323,8 +297,8 @@ pub fn stub_functions(module: &[u8], patterns: &[&str]) -> Result<(Vec<u8>, usiz
         }
     }
     let names = names.context("the module has no name section to find functions by")?;
-    let mut out = module[..8].to_vec();
     let mut stubbed = 0;
+    let mut rewritten = Vec::new();
     for (id, body) in sections {
         let body = if id == 10 {
             let mut at = 0;
@@ -348,11 +322,9 @@ pub fn stub_functions(module: &[u8], patterns: &[&str]) -> Result<(Vec<u8>, usiz
         } else {
             body.to_vec()
         };
-        out.push(id);
-        put_leb(&mut out, body.len());
-        out.extend(body);
+        rewritten.push((id, body));
     }
-    Ok((out, stubbed))
+    Ok((assemble(rewritten), stubbed))
 }
 
 /// How many functions the import section brings in (they come first in the index space).
@@ -469,28 +441,48 @@ pub fn drop_classes(glue: &str, prefixes: &[&str]) -> Result<String> {
 
 /// The names a module exports, from its export section.
 pub fn export_names(module: &[u8]) -> Result<Vec<String>> {
-    if module.get(..4) != Some(b"\0asm") {
+    let Some((_, body)) = sections(module)?.into_iter().find(|(id, _)| *id == 7) else {
+        return Ok(Vec::new());
+    };
+    let mut at = 0;
+    let mut names = Vec::new();
+    for _ in 0..leb(body, &mut at)? {
+        names.push(name(body, &mut at)?);
+        at += 1; // the kind
+        leb(body, &mut at)?; // the index
+    }
+    Ok(names)
+}
+
+/// A module's sections in order, as (id, body), after checking its header.
+fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>> {
+    if module.get(..8) != Some(b"\0asm\x01\0\0\0") {
         bail!("not a WebAssembly module");
     }
+    let mut sections = Vec::new();
     let mut at = 8;
     while at < module.len() {
         let id = module[at];
         at += 1;
         let size = leb(module, &mut at)?;
-        let end = at + size;
-        if id != 7 {
-            at = end;
-            continue;
-        }
-        let mut names = Vec::new();
-        for _ in 0..leb(module, &mut at)? {
-            names.push(name(module, &mut at)?);
-            at += 1; // the kind
-            leb(module, &mut at)?; // the index
-        }
-        return Ok(names);
+        let body = module
+            .get(at..at + size)
+            .context("a section runs past the module's end")?;
+        at += size;
+        sections.push((id, body));
     }
-    Ok(Vec::new())
+    Ok(sections)
+}
+
+/// A module from its sections, in order, under the version 1 header.
+fn assemble(sections: Vec<(u8, Vec<u8>)>) -> Vec<u8> {
+    let mut out = b"\0asm\x01\0\0\0".to_vec();
+    for (id, body) in sections {
+        out.push(id);
+        put_leb(&mut out, body.len());
+        out.extend(body);
+    }
+    out
 }
 
 #[cfg(test)]
