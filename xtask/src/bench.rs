@@ -42,6 +42,8 @@ pub struct BenchArgs {
     pub uncompressed: bool,
     /// A git revision whose page is timed against this tree's in the same run.
     pub baseline: Option<String>,
+    /// The conditions to time under, by name; empty for all of them.
+    pub only: Vec<String>,
 }
 
 /// The conditions the page is timed under.
@@ -79,6 +81,13 @@ pub fn run(args: BenchArgs) -> Result<()> {
             "note: {} runs per series; the report wants at least 15",
             args.runs
         );
+    }
+    if let Some(unknown) = args
+        .only
+        .iter()
+        .find(|n| !conditions().iter().any(|c| c.name == n.as_str()))
+    {
+        bail!("--only {unknown}: the conditions are default and slow-phone");
     }
     let started = Instant::now();
     let tools = setup::run()?;
@@ -235,7 +244,11 @@ async fn measure(
         chromium: tools.chromium.clone(),
         out: out.to_path_buf(),
     };
-    let series = act::measure(&browser, &sites, &conditions(), args.runs).await;
+    let timed: Vec<Conditions> = conditions()
+        .into_iter()
+        .filter(|c| args.only.is_empty() || args.only.iter().any(|n| n == c.name))
+        .collect();
+    let series = act::measure(&browser, &sites, &timed, args.runs).await;
     for s in served {
         s.shutdown().await;
     }
@@ -302,6 +315,9 @@ fn command_line(args: &BenchArgs) -> String {
     }
     if let Some(rev) = &args.baseline {
         line += &format!(" --baseline {rev}");
+    }
+    for name in &args.only {
+        line += &format!(" --only {name}");
     }
     line
 }

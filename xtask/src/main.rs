@@ -71,6 +71,10 @@ enum Task {
         /// loads alternating, so time to act is reported as a ratio new/baseline.
         #[arg(long, value_name = "REV")]
         baseline: Option<String>,
+        /// Time the page only under these conditions (`default`, `slow-phone`; repeatable):
+        /// a quicker run while working on one of them. Every set by default.
+        #[arg(long, value_name = "NAME")]
+        only: Vec<String>,
     },
 }
 
@@ -104,12 +108,14 @@ fn main() -> std::process::ExitCode {
             concurrency,
             uncompressed,
             baseline,
+            only,
         } => bench::run(bench::BenchArgs {
             runs,
             flows,
             concurrency,
             uncompressed,
             baseline,
+            only,
         })
         .map(|()| std::process::ExitCode::SUCCESS),
     };

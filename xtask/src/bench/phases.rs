@@ -4,12 +4,16 @@
 //! Timing entries; a part whose entry is missing (an older build sets fewer marks) is `None`,
 //! "not measured", never a guess.
 
-use super::act::{Load, MOUNTED_MARK, Resource, WASM_MARK};
+use super::act::{BOOT_MARK, Load, MOUNTED_MARK, Resource, WASM_MARK};
 
 /// The parts of a load, in the order they usually happen.
-pub const PHASES: [Phase; 7] = [
+pub const PHASES: [Phase; 11] = [
     Phase::Html,
+    Phase::Css,
     Phase::Boot,
+    Phase::BootRan,
+    Phase::Config,
+    Phase::Language,
     Phase::Wasm,
     Phase::Compile,
     Phase::Flow,
@@ -22,8 +26,17 @@ pub const PHASES: [Phase; 7] = [
 pub enum Phase {
     /// The document, from the page's own request to its last byte.
     Html,
+    /// The style sheet, requested to received (it holds back the boot module's run).
+    Css,
     /// The boot module (`boot-*.js`), requested to received.
     Boot,
+    /// The `device:boot` mark: the boot module began to run (a point). Module scripts wait for
+    /// the document to be parsed and for the style sheets before them.
+    BootRan,
+    /// `config.json`, requested (preloaded by index.html, or asked by the page) to received.
+    Config,
+    /// The language file (`i18n/*.json`): the typed path's field waits for its words.
+    Language,
     /// The WebAssembly, requested to received.
     Wasm,
     /// Its last byte to the `device:wasm` mark (compile and instantiate; streaming compilation
@@ -42,7 +55,11 @@ impl Phase {
     pub fn name(self) -> &'static str {
         match self {
             Phase::Html => "html",
+            Phase::Css => "css",
             Phase::Boot => "boot_module",
+            Phase::BootRan => "boot_ran",
+            Phase::Config => "config",
+            Phase::Language => "language_file",
             Phase::Wasm => "wasm_download",
             Phase::Compile => "compile_instantiate",
             Phase::Flow => "flow_read",
@@ -55,7 +72,11 @@ impl Phase {
     pub fn heading(self) -> &'static str {
         match self {
             Phase::Html => "HTML",
+            Phase::Css => "CSS",
             Phase::Boot => "boot module",
+            Phase::BootRan => "boot runs",
+            Phase::Config => "config.json",
+            Phase::Language => "language file",
             Phase::Wasm => "wasm download",
             Phase::Compile => "compile + instantiate",
             Phase::Flow => "first flow read",
@@ -77,7 +98,14 @@ impl Phase {
                 start: 0.0,
                 end: load.document_end_ms - from,
             }),
+            Phase::Css => first(load, |name| name.ends_with(".css")).map(resource),
             Phase::Boot => first(load, is_boot_module).map(resource),
+            Phase::BootRan => mark(BOOT_MARK).map(|at| Span { start: at, end: at }),
+            Phase::Config => first(load, |name| name.ends_with("/config.json")).map(resource),
+            Phase::Language => first(load, |name| {
+                name.contains("/i18n/") && name.ends_with(".json")
+            })
+            .map(resource),
             Phase::Wasm => first(load, |name| name.ends_with(".wasm")).map(resource),
             Phase::Compile => {
                 let downloaded = Phase::Wasm.span(load)?.end;
@@ -149,7 +177,6 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::bench::act::BOOT_MARK;
 
     fn resource(name: &str, start_ms: f64, end_ms: f64) -> Resource {
         Resource {
@@ -189,6 +216,7 @@ mod tests {
             vec![
                 resource("http://127.0.0.1:1/config.json", 160.0, 200.0),
                 resource("http://127.0.0.1:1/assets/boot-1f2e.js", 160.0, 210.0),
+                resource("http://127.0.0.1:1/i18n/de.json", 215.0, 330.0),
                 resource("http://127.0.0.1:2/8d2f/flows/6c79", 220.0, 400.0),
                 resource(
                     "http://127.0.0.1:1/assets/device-page-ab12_bg.wasm",
@@ -206,7 +234,11 @@ mod tests {
             spans(&l),
             vec![
                 Some((0.0, 50.0)),
+                None,
                 Some((60.0, 110.0)),
+                Some((115.0, 115.0)),
+                Some((60.0, 100.0)),
+                Some((115.0, 230.0)),
                 Some((70.0, 500.0)),
                 Some((500.0, 600.0)),
                 Some((120.0, 300.0)),
@@ -231,6 +263,10 @@ mod tests {
             spans(&l),
             vec![
                 Some((0.0, 50.0)),
+                None,
+                None,
+                None,
+                None,
                 None,
                 Some((65.0, 500.0)),
                 None,

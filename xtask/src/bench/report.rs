@@ -747,7 +747,7 @@ fn phase_cell(loads: &[Load], phase: Phase) -> String {
     let (Some(start), Some(end)) = (median(|s| s.start), median(|s| s.end)) else {
         return "not measured".to_owned();
     };
-    let text = if phase == Phase::Act {
+    let text = if matches!(phase, Phase::Act | Phase::BootRan) {
         format!("{end:.0}")
     } else {
         format!("{start:.0}–{end:.0}")
@@ -764,9 +764,11 @@ fn breakdown_md(md: &mut String, new: &Build, baseline: Option<&Build>, series: 
     let _ = writeln!(
         md,
         "Where the time goes, from each load's Resource Timing and User Timing entries: the \
-         median start–end of each part, ms from the page's own request. Compile + instantiate \
-         runs from the WebAssembly's last byte to `device:wasm`; first render from `device:wasm` \
-         to `device:mounted`; the first flow read is the first `/flows/` request, whoever made \
+         median start–end of each part, ms from the page's own request. \"boot runs\" is the \
+         `device:boot` mark, when the boot module began to run (module scripts wait for the \
+         parsed document and the style sheet). Compile + instantiate runs from the \
+         WebAssembly's last byte to `device:wasm`; first render from `device:wasm` to \
+         `device:mounted`; the first flow read is the first `/flows/` request, whoever made \
          it. \"not measured\": the build sets no such mark, or loads no such file.\n"
     );
     for b in baseline.into_iter().chain([new]) {
