@@ -41,7 +41,7 @@ fn api_route(path: &str, base_path: &str) -> Option<Route> {
 fn take(st: &Shared, kind: Option<Route>, action: Option<Action>) -> Option<Fault> {
     let mut rules = st.lock_faults();
     let index = rules.iter().position(|r| match r.route {
-        Route::Any => kind != Some(Route::Wasm),
+        Route::Any => !matches!(kind, Some(Route::Wasm | Route::Language)),
         Route::FlowAction(wanted) => kind == Some(Route::Flows) && action == Some(wanted),
         route => Some(route) == kind,
     })?;
@@ -92,16 +92,25 @@ pub(crate) async fn config_faults(
     }
 }
 
-/// Middleware for the page listener's static files: only the WebAssembly meets faults.
+/// Middleware for the page listener's static files: only the WebAssembly and the language files
+/// meet faults.
 pub(crate) async fn wasm_faults(
     State(st): State<Arc<Shared>>,
     req: Request,
     next: Next,
 ) -> Response {
-    if req.method() != Method::GET || !req.uri().path().ends_with(".wasm") {
+    let path = req.uri().path();
+    let route = if path.ends_with(".wasm") {
+        Route::Wasm
+    } else if path.contains("/i18n/") && path.ends_with(".json") {
+        Route::Language
+    } else {
+        return next.run(req).await;
+    };
+    if req.method() != Method::GET {
         return next.run(req).await;
     }
-    match take(&st, Some(Route::Wasm), None) {
+    match take(&st, Some(route), None) {
         Some(fault) => apply(&st, fault, req, next).await,
         None => next.run(req).await,
     }

@@ -115,6 +115,9 @@ pub enum Route {
     /// The page listener's WebAssembly (`*.wasm`): e.g. held back to test what the page does
     /// before it arrives.
     Wasm,
+    /// The page listener's language files (`i18n/*.json`): e.g. held back to test what the page
+    /// shows before the person's words arrive.
+    Language,
     /// Every GET or POST on the API listener outside `/__emulator/`, and `/config.json`.
     Any,
 }

@@ -105,9 +105,11 @@ async fn the_page_listener_serves_the_page_and_its_config() {
 }
 
 #[tokio::test]
-async fn the_page_settings_reach_config_json_and_the_webassembly_takes_faults() {
+async fn the_page_settings_reach_config_json_and_the_webassembly_and_languages_take_faults() {
     let dir = dist("settings");
     std::fs::write(dir.join("app_bg.wasm"), b"\0asm").expect("write");
+    std::fs::create_dir_all(dir.join("i18n")).expect("i18n");
+    std::fs::write(dir.join("i18n/de.json"), "{}").expect("write");
     let mut config = fast_config();
     config.page_settings = json!({"locales": {"default": "de"}, "followResumeUrl": true})
         .as_object()
@@ -134,6 +136,21 @@ async fn the_page_settings_reach_config_json_and_the_webassembly_takes_faults() 
     );
     assert_eq!(
         get("/app_bg.wasm").await.expect("get").status(),
+        StatusCode::OK
+    );
+
+    // And one on the language files meets only them.
+    emu.fault(Route::Language, 1, Fault::Status { status: 503 });
+    assert_eq!(
+        get("/app_bg.wasm").await.expect("get").status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        get("/i18n/de.json").await.expect("get").status(),
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert_eq!(
+        get("/i18n/de.json").await.expect("get").status(),
         StatusCode::OK
     );
     emu.running.shutdown().await;
