@@ -118,16 +118,18 @@ export async function lazy(name) {
 
 const config = text(configLink.href);
 const settings = config.then(parse, () => null);
-const language = settings.then(async (settings) => {
+const chosen = settings.then((settings) => {
   const locales = settings?.locales ?? {};
   const enabled = Array.isArray(locales.enabled) ? locales.enabled.filter((t) => TAG.test(t)) : null;
-  const tag = choose({
+  return choose({
     asked: askedLanguage(),
     force: locales.force,
     browser: [...(navigator.languages ?? [navigator.language])],
     fallback: locales.default,
     available: enabled ?? LANGUAGES,
   });
+});
+const language = Promise.all([settings, chosen]).then(async ([settings, tag]) => {
   const answer = await text(asset(`i18n/${tag}.json`));
   if (answer.status !== 200) throw new Error(`i18n/${tag}.json: ${answer.status}`);
   const service = localized(settings?.service, tag);
@@ -206,10 +208,13 @@ words.then((file) => {
 }).catch(() => {}); // no language file: the page itself says so once it starts
 
 // On /device opened by hand, the code field is usable before the WebAssembly arrives: index.html
-// carries it, hidden; its words come from the language file. What is typed, where the caret is,
+// carries it, hidden, with its English words (the build writes them in from i18n/en.json). It is
+// shown as soon as the configuration says the page speaks English with its own title, else when
+// the chosen language file arrives, whose words it then takes. What is typed, where the caret is,
 // focus and a pressed Enter are taken over by the page when it mounts.
 const typed = !flowId && !query.has('error') && ![...query.keys()].some((k) => k.toLowerCase() === 'user_code');
 const pre = document.getElementById('pre');
+let shown = chosen;
 if (typed && pre) {
   pre.querySelector('form').addEventListener('submit', (event) => {
     event.preventDefault();
@@ -217,13 +222,21 @@ if (typed && pre) {
   });
   const kept = storage()?.getItem(CODE_KEY);
   if (kept?.startsWith('typed:')) pre.querySelector('input').value = kept.slice(6);
-  words.then((file) => {
-    for (const element of pre.querySelectorAll('[data-t]')) element.textContent = message(file, element.dataset.t);
-    if (!pre.isConnected) return; // the page mounted first
+  const show = () => {
+    if (!pre.isConnected || !pre.hidden) return; // the page mounted first, or shown already
     document.getElementById('boot')?.remove();
     pre.hidden = false;
     if (!performance.getEntriesByName('device:actionable').length) performance.mark('device:actionable');
+  };
+  const early = Promise.all([settings, chosen]).then(([s, tag]) => {
+    if (tag !== document.documentElement.lang || localized(s?.service, tag)) return words;
+    show();
+  });
+  words.then((file) => {
+    for (const element of pre.querySelectorAll('[data-t]')) element.textContent = message(file, element.dataset.t);
+    show();
   }).catch(() => {});
+  shown = early;
 }
 
 // The language picker: the languages this page offers, each by its own name (the browser's
@@ -242,7 +255,22 @@ Promise.all([words, settings]).then(([file, s]) => {
   const picker = document.getElementById('language');
   if (!picker || offered.length < 2) return;
   const select = picker.querySelector('select');
-  for (const tag of offered) select.add(new Option(ownName(tag), tag, false, tag === file.locale));
+  // Naming a language loads that language's data into the browser: about a millisecond each on a
+  // laptop, several on a slow phone, which the WebAssembly needs more while it starts. So only
+  // the page's own language is named now, the others a few at a time once the page is up, or
+  // all at once as soon as the person reaches for the picker.
+  const own = offered.includes(file.locale) ? file.locale : offered[0];
+  select.add(new Option(ownName(own), own, false, true));
+  const names = [];
+  const fill = (deadline) => {
+    while (names.length < offered.length) {
+      names.push(ownName(offered[names.length]));
+      if (deadline && deadline.timeRemaining() < 2) return later(fill);
+    }
+    if (select.options.length < offered.length) select.replaceChildren(...offered.map((tag, i) => new Option(names[i], tag, false, tag === own)));
+  };
+  for (const type of ['focus', 'pointerdown']) select.addEventListener(type, () => fill(), { once: true });
+  started.then(() => later(fill), () => later(fill));
   picker.querySelector('label').textContent = message(file, 'page.language');
   select.addEventListener('change', () => {
     const typed = document.getElementById('user-code')?.value;
@@ -264,7 +292,24 @@ async function boot() {
   performance.mark('device:wasm');
 }
 
-boot().catch(async (error) => {
+// Work that can wait for an idle moment (a timer where the browser has no idle callbacks).
+function later(work) {
+  if (window.requestIdleCallback) return void requestIdleCallback(work);
+  setTimeout(() => {
+    const end = performance.now() + 10;
+    work({ timeRemaining: () => end - performance.now() });
+  }, 50);
+}
+
+// The WebAssembly is compiled and run once the first screen's requests are on their way (on
+// /device opened by hand, once the field is shown): that takes the main thread for a while on a
+// slow phone, and those answers are what the page waits for next. Its download started with the
+// HTML (the preload link) and goes on meanwhile.
+const started = shown.then(
+  () => new Promise((go) => setTimeout(go)),
+  () => {},
+).then(boot);
+started.catch(async (error) => {
   // A blocked or altered file: say so rather than "Loading…" forever, in the person's language
   // when it arrived.
   console.error('device page: could not start', error);

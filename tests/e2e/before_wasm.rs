@@ -117,3 +117,77 @@ async fn enter_pressed_before_the_webassembly_arrived_submits_once_it_has() -> R
     );
     t.finish().await
 }
+
+/// Whether the page has fetched any language file yet (Resource Timing lists a file once its
+/// answer is complete).
+async fn language_files_read(t: &Test) -> browser_kit::Result<u64> {
+    let v = t
+        .page
+        .js(
+            "return performance.getEntriesByType('resource').filter(r => r.name.includes('/i18n/')).length",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_u64().unwrap_or(0))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_english_reader_gets_the_field_before_the_language_file() -> Result<()> {
+    let (t, tv) = Test::with_tv("before-language-en").await?;
+    t.pingone
+        .fault(Route::Wasm, 1, Fault::Latency { ms: HELD_BACK_MS })?;
+    t.pingone
+        .fault(Route::Language, 1, Fault::Latency { ms: HELD_BACK_MS })?;
+    t.page.open(&tv.verification_uri).await?;
+    // index.html's own English words, while the language file and the WebAssembly are held back.
+    t.page
+        .expect_heading("Enter the code from your device")
+        .await?;
+    t.page.field(CODE_FIELD).await?.click().await?;
+    t.page.type_text(&tv.user_code).await?;
+    ensure!(
+        language_files_read(&t).await? == 0 && !mounted(&t).await?,
+        "the language file or the WebAssembly arrived before the field was used: not held back"
+    );
+    t.screen("english-before-language-file").await?;
+
+    until_mounted(&t).await?;
+    assert_eq!(t.page.value_of(CODE_FIELD).await?, tv.user_code);
+    t.page.press(Key::Enter).await?;
+    t.sign_on().await?;
+    let flow = t.pingone.only_flow()?;
+    assert_eq!(flow.user_code_hint.as_deref(), Some(tv.user_code.as_str()));
+    t.finish().await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_of_another_language_never_sees_the_english_field() -> Result<()> {
+    let (t, tv) = Test::with_tv("before-language-de").await?;
+    let de = crate::languages::words("de")?;
+    t.pingone
+        .fault(Route::Language, 1, Fault::Latency { ms: 1_500 })?;
+    t.page
+        .open(&format!("{}?lang=de", tv.verification_uri))
+        .await?;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let shown = t
+        .page
+        .js(
+            "return [...document.querySelectorAll('h1, h2, label')].filter(e => e.checkVisibility()).map(e => e.textContent)",
+            vec![],
+        )
+        .await?;
+    assert_eq!(
+        shown,
+        serde_json::json!([]),
+        "nothing in English while the German words are on their way"
+    );
+    // Then the field, in German.
+    t.page
+        .expect_heading(&de.text(device_page::i18n::k::CODE_TITLE, &[]))
+        .await?;
+    t.page
+        .field(&de.text(device_page::i18n::k::CODE_LABEL, &[]))
+        .await?;
+    t.finish().await
+}

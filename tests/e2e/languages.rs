@@ -18,7 +18,7 @@ use crate::tv::Tv;
 const SMALL_PHONE: (u32, u32) = (360, 640);
 
 /// A language as the page ships it (the suite's copy also holds the pseudo-locales).
-fn words(tag: &str) -> Result<Catalog> {
+pub(crate) fn words(tag: &str) -> Result<Catalog> {
     let path = dist()?.join("i18n").join(format!("{tag}.json"));
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;

@@ -361,6 +361,60 @@ pub fn check(dir: &Path, cldr: &Cldr) -> Result<Vec<Checked>> {
     Ok(checked)
 }
 
+/// `index.html` with English words in every empty `data-t="key"` element (the code field shown
+/// before the WebAssembly, and the picker's label), from `i18n/en.json`: the page can show the
+/// field to an English reader without waiting for the language file. A plural message takes its
+/// form for 8, the example code's length, as `boot.js`'s `message()` does.
+pub fn english_words(index: &str, dir: &Path) -> Result<String> {
+    let english_file = read(&dir.join("en.json"))?;
+    let english = messages(&english_file)?;
+    let mut out = String::with_capacity(index.len() + 1024);
+    let mut rest = index;
+    // Trunk's minifier drops the quotes where it can: `data-t=code.title`.
+    while let Some(at) = rest.find("data-t=") {
+        let quoted = rest[at + "data-t=".len()..].starts_with('"');
+        let key_start = at + "data-t=".len() + usize::from(quoted);
+        let key_len = rest[key_start..]
+            .find(|c: char| {
+                if quoted {
+                    c == '"'
+                } else {
+                    c.is_whitespace() || c == '>'
+                }
+            })
+            .context("index.html: a data-t attribute is not closed")?;
+        let key = &rest[key_start..key_start + key_len];
+        let Some(close) = rest[key_start..].find('>') else {
+            bail!("index.html: the element with data-t=\"{key}\" is not closed");
+        };
+        let content = key_start + close + 1;
+        out.push_str(&rest[..content]);
+        rest = &rest[content..];
+        if !rest.starts_with("</") {
+            continue; // written by hand: kept
+        }
+        let text = match english.get(key) {
+            Some(Value::String(text)) => text.as_str(),
+            Some(Value::Object(forms)) => forms
+                .get("other")
+                .and_then(Value::as_str)
+                .with_context(|| format!("i18n/en.json: {key} has no `other` form"))?,
+            _ => bail!("index.html names data-t=\"{key}\", which i18n/en.json lacks"),
+        };
+        let text = text
+            .replace("{count}", "8")
+            .replace("{example}", "GKHF-JQBC");
+        out.push_str(
+            &text
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;"),
+        );
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
 /// Writes every language into `out` as shipped; returns the tags written. (The picker names each
 /// language through the browser's `Intl.DisplayNames`, so no list of names ships.)
 pub fn compile(dir: &Path, out: &Path) -> Result<Vec<String>> {
@@ -506,6 +560,30 @@ mod tests {
             name: "i18n/xx.json".into(),
             doc: serde_json::from_str(text).expect("json"),
         }
+    }
+
+    #[test]
+    fn index_html_gets_english_words_where_it_has_none() {
+        let dir = std::env::temp_dir().join(format!("xtask-words-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        std::fs::write(
+            dir.join("en.json"),
+            r#"{"locale":"en","messages":{"t":"Codes <& more>","n":{"one":"{count} letter","other":"{count} letters, like {example}"}}}"#,
+        )
+        .expect("en.json");
+        let index = r#"<h1 data-t="t"></h1><p class="x" data-t="n"></p><b data-t="t">Own</b>"#;
+        assert_eq!(
+            english_words(index, &dir).expect("filled"),
+            r#"<h1 data-t="t">Codes &lt;&amp; more&gt;</h1><p class="x" data-t="n">8 letters, like GKHF-JQBC</p><b data-t="t">Own</b>"#
+        );
+        // As Trunk's minifier writes it.
+        assert_eq!(
+            english_words("<h2 data-t=t id=x></h2><i data-t=n></i>", &dir).expect("filled"),
+            "<h2 data-t=t id=x>Codes &lt;&amp; more&gt;</h2><i data-t=n>8 letters, like GKHF-JQBC</i>"
+        );
+        let missing = english_words(r#"<i data-t="gone"></i>"#, &dir).expect_err("unknown key");
+        assert!(missing.to_string().contains("gone"), "{missing}");
+        std::fs::remove_dir_all(&dir).ok();
     }
 
     #[test]

@@ -54,6 +54,14 @@ pub fn build(tools: &Tools, root: &Path, dist: &Path) -> Result<Vec<Compressed>>
     prune_exports(tools, dist)?;
     shorten_names(dist)?;
     let shipped = languages::compile(&root.join("i18n"), &dist.join("i18n"))?;
+    let index_path = dist.join("index.html");
+    let index = std::fs::read_to_string(&index_path)
+        .with_context(|| format!("reading {}", index_path.display()))?;
+    std::fs::write(
+        &index_path,
+        languages::english_words(&index, &root.join("i18n"))?,
+    )
+    .with_context(|| format!("writing {}", index_path.display()))?;
     let lazy = lazy_modules(tools, &root.join("public/lazy"), &dist.join("assets"))?;
     minify_scripts(tools, dist, &shipped, &lazy)?;
     embed_script(tools, root, dist)?;
