@@ -292,14 +292,9 @@ async function boot() {
   performance.mark('device:wasm');
 }
 
-// Work that can wait for an idle moment (a timer where the browser has no idle callbacks).
-function later(work) {
-  if (window.requestIdleCallback) return void requestIdleCallback(work);
-  setTimeout(() => {
-    const end = performance.now() + 10;
-    work({ timeRemaining: () => end - performance.now() });
-  }, 50);
-}
+// Work that can wait for an idle moment; where the browser has no idle callbacks, a timer (and the
+// work done in one go).
+const later = (work) => (window.requestIdleCallback ? requestIdleCallback(work) : setTimeout(work));
 
 // The WebAssembly is compiled and run once the first screen's requests are on their way (on
 // /device opened by hand, once the field is shown): that takes the main thread for a while on a
