@@ -14,6 +14,9 @@ pub fn shorten(module: &[u8], glue: &str) -> Result<(Vec<u8>, String)> {
     let mut rewritten = Vec::new();
     for (id, body) in sections(module)? {
         let body = match id {
+            // Custom sections (the toolchain's `producers`, `target_features`, wasm-split's
+            // marker): no browser reads them.
+            0 => continue,
             2 => imports(body, &mut renamed)?,
             7 => exports(body, &mut renamed)?,
             _ => body.to_vec(),
@@ -454,6 +457,38 @@ pub fn export_names(module: &[u8]) -> Result<Vec<String>> {
     Ok(names)
 }
 
+/// The lowest address the module's data segments are placed at (`None` without any). An address
+/// the module computes (not an `i32.const`) is an error: the build relies on knowing it.
+pub fn lowest_data_address(module: &[u8]) -> Result<Option<usize>> {
+    let Some((_, body)) = sections(module)?.into_iter().find(|(id, _)| *id == 11) else {
+        return Ok(None);
+    };
+    let mut at = 0;
+    let mut lowest = None;
+    for _ in 0..leb(body, &mut at)? {
+        let flags = leb(body, &mut at)?;
+        if flags == 2 {
+            leb(body, &mut at)?; // the memory
+        }
+        if flags != 1 {
+            // Active: its offset, `i32.const N end` (N a signed LEB128 number, here never negative).
+            if body.get(at) != Some(&0x41) {
+                bail!("a data segment's address is not a constant");
+            }
+            at += 1;
+            let address = leb(body, &mut at)?;
+            if body[at - 1] & 0x40 != 0 || body.get(at) != Some(&0x0b) {
+                bail!("a data segment's address is negative or not a lone constant");
+            }
+            at += 1;
+            lowest = Some(lowest.map_or(address, |l: usize| l.min(address)));
+        }
+        let size = leb(body, &mut at)?;
+        at += size;
+    }
+    Ok(lowest)
+}
+
 /// A module's sections in order, as (id, body), after checking its header.
 fn sections(module: &[u8]) -> Result<Vec<(u8, &[u8])>> {
     if module.get(..8) != Some(b"\0asm\x01\0\0\0") {
@@ -528,6 +563,49 @@ mod tests {
         assert_eq!(export_names(&module).expect("exports"), ["memory", "_b"]);
         let text = String::from_utf8_lossy(&module);
         assert!(!text.contains("./g.js") && !text.contains("__wbg_log") && text.contains("Ma"));
+    }
+
+    #[test]
+    fn custom_sections_are_dropped() {
+        let mut m = module();
+        let mut custom = Vec::new();
+        put_name(&mut custom, "producers");
+        custom.extend([1, 2, 3]);
+        m.push(0);
+        put_leb(&mut m, custom.len());
+        m.extend(custom);
+        let glue = "const i = { \"./g.js\": { __wbg_log_0123456789abcdef: function() {} } }; wasm.__wbindgen_start_long();";
+        let (out, _) = shorten(&m, glue).expect("shortened");
+        let ids: Vec<u8> = sections(&out)
+            .expect("a module")
+            .iter()
+            .map(|(id, _)| *id)
+            .collect();
+        assert_eq!(ids, [1, 2, 3, 5, 7, 10]);
+    }
+
+    #[test]
+    fn the_lowest_data_address_is_read_from_the_segments() {
+        assert_eq!(lowest_data_address(&module()).expect("a module"), None);
+        let with = |segments: &[u8]| {
+            let mut m = module();
+            m.push(11);
+            put_leb(&mut m, segments.len());
+            m.extend(segments);
+            lowest_data_address(&m)
+        };
+        // Active at 1 MiB (1,048,576 as a signed LEB128), passive, active at 2,000.
+        let data = [
+            3, 0, 0x41, 0x80, 0x80, 0xc0, 0x00, 0x0b, 1, 7, 1, 1, 9, 0, 0x41, 0xd0, 0x0f, 0x0b, 0,
+        ];
+        assert_eq!(with(&data).expect("read"), Some(2000));
+        assert_eq!(
+            with(&data[..9]).ok(),
+            None,
+            "a truncated section is an error"
+        );
+        // An address the module computes (global.get 0) is not taken for a constant.
+        assert!(with(&[1, 0, 0x23, 0, 0x0b, 0]).is_err());
     }
 
     #[test]

@@ -7,9 +7,9 @@ use anyhow::{Context, Result};
 
 use crate::precompress;
 
-/// The whole page, compressed, must stay under this many bytes. It only ever comes down: 97,727
-/// when last lowered, with the phishing safeguards (issue 19) in.
-pub const BUDGET_BYTES: u64 = 98_500;
+/// The whole page, compressed, must stay under this many bytes. It only ever comes down: lowered
+/// from 98,500 when the page weighed about 97,200, after issue 14's smaller WebAssembly.
+pub const BUDGET_BYTES: u64 = 97_500;
 
 /// One dist file's weight.
 pub struct FileSize {
