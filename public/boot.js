@@ -214,8 +214,11 @@ words.then((file) => {
 // focus and a pressed Enter are taken over by the page when it mounts.
 const typed = !flowId && !query.has('error') && ![...query.keys()].some((k) => k.toLowerCase() === 'user_code');
 const pre = document.getElementById('pre');
-let shown = chosen;
-if (typed && pre) {
+// What the WebAssembly's start waits for (below): the language chosen, or on the typed path the
+// field shown (or its words failed).
+const shown = typed && pre ? showField(pre) : chosen;
+
+function showField(pre) {
   pre.querySelector('form').addEventListener('submit', (event) => {
     event.preventDefault();
     pre.dataset.submitted = 'true';
@@ -228,15 +231,14 @@ if (typed && pre) {
     pre.hidden = false;
     if (!performance.getEntriesByName('device:actionable').length) performance.mark('device:actionable');
   };
-  const early = Promise.all([settings, chosen]).then(([s, tag]) => {
-    if (tag !== document.documentElement.lang || localized(s?.service, tag)) return words;
-    show();
-  });
   words.then((file) => {
     for (const element of pre.querySelectorAll('[data-t]')) element.textContent = message(file, element.dataset.t);
     show();
   }).catch(() => {});
-  shown = early;
+  return Promise.all([settings, chosen]).then(([s, tag]) => {
+    if (tag !== document.documentElement.lang || localized(s?.service, tag)) return words;
+    show();
+  });
 }
 
 // The language picker: the languages this page offers, each by its own name (the browser's

@@ -94,7 +94,7 @@ pub(crate) async fn config_faults(
 
 /// Middleware for the page listener's static files: only the WebAssembly and the language files
 /// meet faults.
-pub(crate) async fn wasm_faults(
+pub(crate) async fn page_file_faults(
     State(st): State<Arc<Shared>>,
     req: Request,
     next: Next,

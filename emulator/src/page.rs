@@ -27,7 +27,7 @@ use crate::state::Shared;
 
 pub(crate) fn router(st: Arc<Shared>, dist: Option<PathBuf>) -> anyhow::Result<Router> {
     let policy = Arc::new(PageHeaders::for_environment(&st.env)?);
-    let faulted = from_fn_with_state(st.clone(), faults::wasm_faults);
+    let faulted = from_fn_with_state(st.clone(), faults::page_file_faults);
     let config = Router::new()
         .route("/config.json", get(config_json))
         .layer(from_fn_with_state(st.clone(), faults::config_faults))

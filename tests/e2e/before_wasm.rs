@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use anyhow::{Result, ensure};
+use anyhow::{Context, Result, ensure};
 use browser_kit::Key;
 use emulator::hooks::{Fault, Route};
 
@@ -169,6 +169,23 @@ async fn a_reader_of_another_language_never_sees_the_english_field() -> Result<(
     t.page
         .open(&format!("{}?lang=de", tv.verification_uri))
         .await?;
+    assert_nothing_shown_yet(
+        &t,
+        "nothing in English while the German words are on their way",
+    )
+    .await?;
+    // Then the field, in German.
+    t.page
+        .expect_heading(&de.text(device_page::i18n::k::CODE_TITLE, &[]))
+        .await?;
+    t.page
+        .field(&de.text(device_page::i18n::k::CODE_LABEL, &[]))
+        .await?;
+    t.finish().await
+}
+
+/// Half a second into a load whose language file is held back longer: no heading or label shows.
+async fn assert_nothing_shown_yet(t: &Test, why: &str) -> Result<()> {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let shown = t
         .page
@@ -177,17 +194,25 @@ async fn a_reader_of_another_language_never_sees_the_english_field() -> Result<(
             vec![],
         )
         .await?;
-    assert_eq!(
-        shown,
-        serde_json::json!([]),
-        "nothing in English while the German words are on their way"
-    );
-    // Then the field, in German.
-    t.page
-        .expect_heading(&de.text(device_page::i18n::k::CODE_TITLE, &[]))
-        .await?;
-    t.page
-        .field(&de.text(device_page::i18n::k::CODE_LABEL, &[]))
-        .await?;
+    assert_eq!(shown, serde_json::json!([]), "{why}");
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_the_operators_service_name_the_field_waits_for_its_title() -> Result<()> {
+    let mut settings = crate::harness::config();
+    settings.page_settings = serde_json::json!({"service": "Acme TV"})
+        .as_object()
+        .cloned()
+        .context("an object")?;
+    let t = Test::start_with("before-language-service", settings, crate::harness::PHONE).await?;
+    let tv = t.pingone.tv().await?;
+    t.pingone
+        .fault(Route::Language, 1, Fault::Latency { ms: 1_500 })?;
+    t.page.open(&tv.verification_uri).await?;
+    // English, but index.html's title is not this site's: the field waits for the words.
+    assert_nothing_shown_yet(&t, "no title without the service's name").await?;
+    t.page.expect_heading("Connect a device to Acme TV").await?;
+    t.page.field(CODE_FIELD).await?;
     t.finish().await
 }

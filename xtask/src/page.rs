@@ -56,14 +56,10 @@ pub fn build(tools: &Tools, root: &Path, dist: &Path) -> Result<Vec<Compressed>>
     prune_exports(tools, dist)?;
     shorten_names(dist)?;
     let shipped = languages::compile(&root.join("i18n"), &dist.join("i18n"))?;
-    let index_path = dist.join("index.html");
-    let index = std::fs::read_to_string(&index_path)
-        .with_context(|| format!("reading {}", index_path.display()))?;
-    std::fs::write(
-        &index_path,
-        languages::english_words(&index, &root.join("i18n"))?,
-    )
-    .with_context(|| format!("writing {}", index_path.display()))?;
+    edit_index(dist, |index| {
+        *index = languages::english_words(index, &root.join("i18n"))?;
+        Ok(())
+    })?;
     let lazy = lazy_modules(tools, &root.join("public/lazy"), &dist.join("assets"))?;
     minify_scripts(tools, dist, &shipped, &lazy)?;
     embed_script(tools, root, dist)?;
@@ -178,13 +174,7 @@ fn prune_exports(tools: &Tools, dist: &Path) -> Result<()> {
             .with_context(|| format!("removing {}", temporary.display()))?;
     }
     let after = std::fs::read(&wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let index_path = dist.join("index.html");
-    let index = std::fs::read_to_string(&index_path)
-        .with_context(|| format!("reading {}", index_path.display()))?;
-    let mut index = index;
-    rehash(&mut index, &wasm, &before, &after)?;
-    std::fs::write(&index_path, index)
-        .with_context(|| format!("writing {}", index_path.display()))?;
+    edit_index(dist, |index| rehash(index, &wasm, &before, &after))?;
     println!(
         "pruned {} uncalled exports from {}: {} -> {} bytes",
         exports.len() - kept.len(),
@@ -213,18 +203,16 @@ fn shorten_names(dist: &Path) -> Result<()> {
         .with_context(|| format!("dropping the pruned classes from {}", glue.display()))?;
     let (short_module, short_text) = names::shorten(&module, &pruned)
         .with_context(|| format!("shortening the names of {}", wasm.display()))?;
-    let index_path = dist.join("index.html");
-    let mut index = std::fs::read_to_string(&index_path)
-        .with_context(|| format!("reading {}", index_path.display()))?;
-    for (path, before, after) in [
-        (&wasm, module.as_slice(), short_module.as_slice()),
-        (&glue, text.as_bytes(), short_text.as_bytes()),
-    ] {
-        rehash(&mut index, path, before, after)?;
-        std::fs::write(path, after).with_context(|| format!("writing {}", path.display()))?;
-    }
-    std::fs::write(&index_path, index)
-        .with_context(|| format!("writing {}", index_path.display()))?;
+    edit_index(dist, |index| {
+        for (path, before, after) in [
+            (&wasm, module.as_slice(), short_module.as_slice()),
+            (&glue, text.as_bytes(), short_text.as_bytes()),
+        ] {
+            rehash(index, path, before, after)?;
+            std::fs::write(path, after).with_context(|| format!("writing {}", path.display()))?;
+        }
+        Ok(())
+    })?;
     println!(
         "shortened the names between {} and its glue: {} -> {} and {} -> {} bytes",
         wasm.file_name().unwrap_or_default().to_string_lossy(),
@@ -254,6 +242,15 @@ fn embed_script(tools: &Tools, root: &Path, dist: &Path) -> Result<()> {
 
 /// The portals' script in `dist/`.
 pub const EMBED_FILE: &str = "embed.js";
+
+/// Reads `dist/index.html`, lets `edit` change it, and writes it back.
+fn edit_index(dist: &Path, edit: impl FnOnce(&mut String) -> Result<()>) -> Result<()> {
+    let path = dist.join("index.html");
+    let mut index =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    edit(&mut index)?;
+    std::fs::write(&path, index).with_context(|| format!("writing {}", path.display()))
+}
 
 /// Puts `after`'s integrity hash in `index.html` where `path`'s was (`before`'s): every rewrite
 /// of a file the page loads goes through here, so none is left with a stale hash.

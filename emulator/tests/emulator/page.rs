@@ -122,37 +122,40 @@ async fn the_page_settings_reach_config_json_and_the_webassembly_and_languages_t
     assert_eq!(config["followResumeUrl"], json!(true), "the settings win");
     assert_eq!(config["authBase"], json!(emu.api), "the rest stays");
 
-    // A fault on the WebAssembly meets only the WebAssembly.
-    emu.fault(Route::Wasm, 1, Fault::Status { status: 503 });
-    let get = |path: &'static str| emu.http.get(format!("{page}{path}")).send();
-    assert_eq!(get("/app.js").await.expect("get").status(), StatusCode::OK);
-    assert_eq!(
-        get("/config.json").await.expect("get").status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        get("/app_bg.wasm").await.expect("get").status(),
-        StatusCode::SERVICE_UNAVAILABLE
-    );
-    assert_eq!(
-        get("/app_bg.wasm").await.expect("get").status(),
-        StatusCode::OK
-    );
-
-    // And one on the language files meets only them.
-    emu.fault(Route::Language, 1, Fault::Status { status: 503 });
-    assert_eq!(
-        get("/app_bg.wasm").await.expect("get").status(),
-        StatusCode::OK
-    );
-    assert_eq!(
-        get("/i18n/de.json").await.expect("get").status(),
-        StatusCode::SERVICE_UNAVAILABLE
-    );
-    assert_eq!(
-        get("/i18n/de.json").await.expect("get").status(),
-        StatusCode::OK
-    );
+    // A fault on the WebAssembly meets only the WebAssembly, one on the language files only
+    // them: each request in order, with the status it gets.
+    let (ok, unavailable) = (StatusCode::OK, StatusCode::SERVICE_UNAVAILABLE);
+    for (route, answers) in [
+        (
+            Route::Wasm,
+            [
+                ("/app.js", ok),
+                ("/config.json", ok),
+                ("/app_bg.wasm", unavailable),
+                ("/app_bg.wasm", ok),
+            ],
+        ),
+        (
+            Route::Language,
+            [
+                ("/app_bg.wasm", ok),
+                ("/config.json", ok),
+                ("/i18n/de.json", unavailable),
+                ("/i18n/de.json", ok),
+            ],
+        ),
+    ] {
+        emu.fault(route, 1, Fault::Status { status: 503 });
+        for (path, status) in answers {
+            let got = emu
+                .http
+                .get(format!("{page}{path}"))
+                .send()
+                .await
+                .expect("get");
+            assert_eq!(got.status(), status, "{route:?} fault, GET {path}");
+        }
+    }
     emu.running.shutdown().await;
     let _ = std::fs::remove_dir_all(dir);
 }
